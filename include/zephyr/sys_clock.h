@@ -56,15 +56,16 @@ typedef struct {
 
 #define K_NO_WAIT Z_TIMEOUT_NO_WAIT
 #define K_FOREVER Z_FOREVER
-#define K_TICKS(t) Z_TIMEOUT_TICKS((t) < 0 ? 0 : (k_ticks_t)(t))
+#define K_TICKS(t) Z_TIMEOUT_TICKS((k_ticks_t)MAX_U0(t))
 #define K_NSEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX_U0(t), 1000000000U))
 #define K_USEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX_U0(t), 1000000U))
 #define K_MSEC(ms) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX_U0(ms), 1000U))
 #define K_SECONDS(s) K_MSEC((int64_t)(s) * 1000)
 #define K_MINUTES(m) K_SECONDS((int64_t)(m) * 60)
 #define K_HOURS(h) K_MINUTES((int64_t)(h) * 60)
-/* Negative durations mean "now", as in Zephyr. */
-#define MAX_U0(v) ((v) < 0 ? 0 : (v))
+/* Negative durations mean "now", as in Zephyr. Written as `> 0` so that
+ * unsigned arguments raise no "comparison is always false" warning. */
+#define MAX_U0(v) ((v) > 0 ? (v) : 0)
 
 /*
  * An absolute point in kernel time, for deadlines that survive several waits
