@@ -11,8 +11,13 @@
 # `#define CONFIG_A 1`, "n" leaves the symbol undefined, numbers stay numbers,
 # quoted strings stay strings. Sources listed here are compiled with that
 # header, so a core can be built several times with different configurations.
+# With -DZMEM_VALGRIND=ON every test runs under valgrind memcheck; any error
+# or definite leak fails it.
 
-find_package(PkgConfig QUIET)
+option(ZMEM_VALGRIND "Run every unit test under valgrind memcheck" OFF)
+set(ZMEM_VALGRIND_COMMAND valgrind --error-exitcode=99 --leak-check=full
+    --errors-for-leak-kinds=definite --track-origins=yes --quiet)
+
 find_path(CMOCKA_INCLUDE_DIR cmocka.h)
 find_library(CMOCKA_LIBRARY cmocka)
 if(NOT CMOCKA_INCLUDE_DIR OR NOT CMOCKA_LIBRARY)
@@ -46,7 +51,11 @@ function(zmem_unit_test name)
   target_include_directories(${name} PRIVATE ${ZMEM_BASE}/include ${CMOCKA_INCLUDE_DIR})
   target_compile_options(${name} PRIVATE -imacros ${header})
   target_link_libraries(${name} PRIVATE ${T_LIBS} zmem_test_support ${CMOCKA_LIBRARY})
-  add_test(NAME ${name} COMMAND ${name})
+  if(ZMEM_VALGRIND)
+    add_test(NAME ${name} COMMAND ${ZMEM_VALGRIND_COMMAND} $<TARGET_FILE:${name}>)
+  else()
+    add_test(NAME ${name} COMMAND ${name})
+  endif()
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
