@@ -25,7 +25,8 @@ static int next_priority(enum z_init_level level, int after)
 
 /*
  * Entries are few (tens), so a quadratic walk by priority beats keeping a
- * sorted copy; entries of equal priority run in link order.
+ * sorted copy; entries of equal priority run in section order, which the
+ * compiler and linker choose.
  */
 void z_sys_init_run_level(enum z_init_level level)
 {

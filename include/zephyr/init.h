@@ -1,6 +1,7 @@
 /*
  * SYS_INIT: functions the kernel runs before main(), by level, then by
- * priority (lower first), then in link order. Levels, in order: EARLY,
+ * priority (lower first); entries of equal priority run in an unspecified
+ * order, as in Zephyr. Levels, in order: EARLY,
  * PRE_KERNEL_1, PRE_KERNEL_2, POST_KERNEL, APPLICATION. Statically defined
  * kernel objects (K_HEAP_DEFINE, K_MEM_SLAB_DEFINE, ...) are ready by the end
  * of PRE_KERNEL_1.
