@@ -23,7 +23,7 @@ def cell(text):
 def defaults_text(item):
     parts = []
     for node in item.nodes:
-        for value, cond in node.defaults:
+        for value, cond in node.orig_defaults:
             text = expr_str(value)
             if cond is not item.kconfig.y:
                 text += " if " + expr_str(cond)
@@ -36,7 +36,13 @@ def defaults_text(item):
 
 
 def depends_text(item):
-    deps = [expr_str(node.dep) for node in item.nodes if node.dep is not item.kconfig.y]
+    deps = []
+    for node in item.nodes:
+        # Members of a choice depend on the choice itself: leave that out.
+        parts = [p for p in kconfiglib.split_expr(node.dep, kconfiglib.AND)
+                 if p is not item.kconfig.y and not isinstance(p, Choice)]
+        if parts:
+            deps.append(" && ".join(expr_str(p) for p in parts))
     return "; ".join(dict.fromkeys(deps))
 
 

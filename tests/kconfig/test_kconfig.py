@@ -414,6 +414,18 @@ class TreeTests(Base):
             self.assertTrue(any(node.help for node in sym.nodes), sym.name + " has no help")
 
 
+    def test_docs_list_every_symbol(self):
+        import kconfiglib
+        os.environ["srctree"] = ZMEM
+        kconf = kconfiglib.Kconfig(os.path.join(ZMEM, "Kconfig"), warn_to_stderr=False)
+        with open(os.path.join(ZMEM, "docs", "kconfig.md")) as f:
+            docs = f.read()
+        for sym in kconf.unique_defined_syms:
+            self.assertIn("`CONFIG_{}`".format(sym.name), docs,
+                          "docs/kconfig.md lacks CONFIG_{}: regenerate its table with "
+                          "scripts/kconfig/symbol_table.py".format(sym.name))
+
+
 class LauncherTests(Base):
     def launch(self, tool, config, stdin=subprocess.DEVNULL):
         cmd = [sys.executable, os.path.join(SCRIPTS, tool + ".py"),
