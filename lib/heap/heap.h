@@ -1,0 +1,350 @@
+/*
+ * zmem heap engine: private layout, invariants and inline accessors.
+ *
+ * LAYOUT
+ * The heap is an array of 8-byte units starting at the first 8-aligned address of the
+ * caller's buffer. A chunk is a run of units, named by the index of its first unit
+ * (chunkid_t). Unit 0 starts chunk 0, which holds struct z_heap and doubles as "null".
+ *
+ *   chunk c:  [LEFT_SIZE][SIZE_AND_USED][ user bytes ... ][next chunk's LEFT_SIZE] ...
+ *
+ * Each header field is 16 bits in a small heap (4-byte header) and 32 bits in a big heap
+ * (8-byte header). The user area of chunk c starts right after its header, so it lies
+ * between this chunk's SIZE_AND_USED and the next chunk's LEFT_SIZE: a linear overflow
+ * hits the next chunk's LEFT_SIZE first, which free() checks. A free chunk keeps its two
+ * free-list links (FREE_PREV, FREE_NEXT, same width as the header fields) in the first
+ * user bytes, so the smallest free chunk is 1 unit (small) or 2 units (big).
+ *
+ *   SIZE_AND_USED = size_in_units << 1 | used
+ *   LEFT_SIZE     = size of the chunk just below, in units; in small heaps bit 15 is the
+ *                   OFFSET flag: the user pointer is chunk + 8 instead of chunk + 4. That
+ *                   happens only for aligned allocations (alignment >= 8 in a 4-byte-header
+ *                   heap, where the normal pointer is always 4 mod 8). Big heaps never set it.
+ *
+ * After the last chunk, unit end_chunk holds a header only (the 4- or 8-byte footer that
+ * init reserves): size 0, used. Chunk 0 is also marked used. Both stop merging.
+ *
+ * Chunk 0 = struct z_heap, then `nb_classes` list heads (16-bit chunk ids when the heap has
+ * at most 0xffff units, else 32-bit) at a fixed offset, then the 32-bit class bitmap words at `avail_off`, all rounded
+ * up to whole units. nb_classes = class(end_chunk) + 1; the bitmap has
+ * nb_classes / 32 + 1 words, so the bit just past the last class always exists.
+ *
+ * SIZE CLASSES (two-level segregated fit, HEAP_SL_BITS = 3 sub-classes per power of two)
+ *   sizes 1..7 units each have their own exact class (class index == size);
+ *   from 8 units on, class = (e << 3) + (size >> e) with e = log2(size) - 3, so every
+ *   power-of-two range [2^k, 2^(k+1)) is cut into 8 classes of width 2^(k-3): a class spans
+ *   at most 12.5 % of its lower bound.
+ * A bit in the bitmap words is set iff that class's list is non-empty; bit w of `summary`
+ * is set iff word w is non-zero. Lists are circular and doubly linked; the head id is
+ * stored in the class's slot (0 = empty).
+ *
+ * INVARIANTS (checked by sys_heap_validate())
+ *  I1  Chunks tile units [0, end_chunk) exactly; each size >= 1; chunk 0 and the end
+ *      marker are used.
+ *  I2  LEFT_SIZE(right(c)) == size(c) for every chunk (and for the end marker).
+ *  I3  No two free chunks are adjacent (immediate coalescing).
+ *  I4  A free chunk of size >= HEAP_MIN_FREE units is on exactly the list of
+ *      class(size); a smaller one ("solo" unit, big heaps only) is on no list.
+ *  I5  List links are consistent (next(prev(c)) == c), every listed chunk is free.
+ *  I6  Bitmap bit k set iff list k is non-empty; summary bit w iff word w != 0.
+ *  I7  OFFSET flags appear only on used chunks of small heaps.
+ *  I8  With runtime stats: free_bytes == sum of listed chunks, allocated_bytes ==
+ *      sum of used chunks except chunk 0 (both in whole chunk bytes).
+ */
+#ifndef ZMEM_LIB_HEAP_HEAP_H_
+#define ZMEM_LIB_HEAP_HEAP_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zephyr/toolchain.h>
+#include <zephyr/sys/util.h>
+#include <zephyr/sys/sys_heap.h>
+
+typedef uint32_t chunkid_t;
+typedef uint32_t chunksz_t;
+
+/* The user data may hold anything; our 16/32-bit views of it must not be assumed distinct. */
+typedef uint16_t __attribute__((__may_alias__)) heap_u16_t;
+typedef uint32_t __attribute__((__may_alias__)) heap_u32_t;
+
+#define CHUNK_UNIT 8U
+#define HEAP_SL_BITS 3U
+#define HEAP_SMALL_MAX_UNITS 0x7fffU
+#define HEAP_BIG_MAX_UNITS 0x7fffffffU
+#define HEAP_OFFSET_FLAG 0x8000U
+
+enum chunk_fields { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
+
+struct z_heap {
+	/* Header of chunk 0 (room for the 8-byte big layout). */
+	uint32_t chunk0_hdr[2];
+	/* Index of the end marker == total units, chunk 0 included. */
+	uint32_t end_chunk;
+	/* Bit w set iff avail[w] != 0. */
+	uint32_t summary;
+	/* Byte offset from the heap start of the class bitmap words (after the heads). */
+	uint32_t avail_off;
+	/* Frees rejected as invalid (outside, interior, misaligned, double). */
+	uint32_t bad_frees;
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+	size_t free_bytes;
+	size_t allocated_bytes;
+	size_t max_allocated_bytes;
+#endif
+	/* List heads follow: 16-bit (small) or 32-bit (big) chunk ids, one per class. */
+};
+
+BUILD_ASSERT(sizeof(struct z_heap) % 4 == 0, "list heads follow the fixed fields");
+BUILD_ASSERT(offsetof(struct z_heap, chunk0_hdr) == 0, "chunk 0's header opens the heap");
+
+/* ---- layout choice: compile time unless CONFIG_SYS_HEAP_AUTO on a 32-bit target ---- */
+
+#define HEAP_SMALL_ONLY (IS_ENABLED(CONFIG_SYS_HEAP_SMALL_ONLY) && sizeof(void *) == 4)
+#define HEAP_BIG_ONLY (IS_ENABLED(CONFIG_SYS_HEAP_BIG_ONLY) || sizeof(void *) > 4)
+
+static ALWAYS_INLINE bool big_heap_units(chunksz_t units)
+{
+	if (HEAP_SMALL_ONLY) {
+		return false;
+	}
+	if (HEAP_BIG_ONLY) {
+		return true;
+	}
+	return units > HEAP_SMALL_MAX_UNITS;
+}
+
+static ALWAYS_INLINE bool big_heap(const struct z_heap *h)
+{
+	return big_heap_units(h->end_chunk);
+}
+
+/* Header bytes: also the offset of a normal user pointer from its chunk. */
+static ALWAYS_INLINE size_t chunk_header_bytes(const struct z_heap *h)
+{
+	return big_heap(h) ? 8U : 4U;
+}
+
+/* Smallest chunk that can sit on a free list (header + two links). */
+static ALWAYS_INLINE chunksz_t min_free_units(const struct z_heap *h)
+{
+	return big_heap(h) ? 2U : 1U;
+}
+
+static ALWAYS_INLINE uint8_t *chunk_buf(const struct z_heap *h, chunkid_t c)
+{
+	return (uint8_t *)h + (size_t)c * CHUNK_UNIT;
+}
+
+static ALWAYS_INLINE chunkid_t chunk_field(const struct z_heap *h, chunkid_t c,
+					   enum chunk_fields f)
+{
+	void *p = chunk_buf(h, c);
+
+	if (big_heap(h)) {
+		return ((heap_u32_t *)p)[f];
+	}
+	return ((heap_u16_t *)p)[f];
+}
+
+static ALWAYS_INLINE void chunk_set(struct z_heap *h, chunkid_t c, enum chunk_fields f,
+				    chunkid_t v)
+{
+	void *p = chunk_buf(h, c);
+
+	if (big_heap(h)) {
+		((heap_u32_t *)p)[f] = v;
+	} else {
+		((heap_u16_t *)p)[f] = (uint16_t)v;
+	}
+}
+
+static ALWAYS_INLINE chunksz_t chunk_size(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_field(h, c, SIZE_AND_USED) >> 1;
+}
+
+static ALWAYS_INLINE bool chunk_used(const struct z_heap *h, chunkid_t c)
+{
+	return (chunk_field(h, c, SIZE_AND_USED) & 1U) != 0U;
+}
+
+static ALWAYS_INLINE void set_chunk_size_used(struct z_heap *h, chunkid_t c, chunksz_t sz,
+					      bool used)
+{
+	chunk_set(h, c, SIZE_AND_USED, (sz << 1) | (used ? 1U : 0U));
+}
+
+static ALWAYS_INLINE chunkid_t offset_flag_mask(const struct z_heap *h)
+{
+	return big_heap(h) ? 0U : HEAP_OFFSET_FLAG;
+}
+
+/* LEFT_SIZE without the OFFSET flag. */
+static ALWAYS_INLINE chunksz_t left_size(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_field(h, c, LEFT_SIZE) & ~offset_flag_mask(h);
+}
+
+static ALWAYS_INLINE bool chunk_offset_flag(const struct z_heap *h, chunkid_t c)
+{
+	return (chunk_field(h, c, LEFT_SIZE) & offset_flag_mask(h)) != 0U;
+}
+
+/* Sets LEFT_SIZE, keeping the OFFSET flag (the chunk may be a used aligned one). */
+static ALWAYS_INLINE void set_left_size(struct z_heap *h, chunkid_t c, chunksz_t sz)
+{
+	chunkid_t keep = chunk_field(h, c, LEFT_SIZE) & offset_flag_mask(h);
+
+	chunk_set(h, c, LEFT_SIZE, keep | sz);
+}
+
+static ALWAYS_INLINE void set_offset_flag(struct z_heap *h, chunkid_t c, bool on)
+{
+	chunksz_t ls = left_size(h, c);
+
+	chunk_set(h, c, LEFT_SIZE, ls | (on ? offset_flag_mask(h) : 0U));
+}
+
+static ALWAYS_INLINE chunkid_t right_chunk(const struct z_heap *h, chunkid_t c)
+{
+	return c + chunk_size(h, c);
+}
+
+static ALWAYS_INLINE chunkid_t left_chunk(const struct z_heap *h, chunkid_t c)
+{
+	return c - left_size(h, c);
+}
+
+/* User pointer of chunk c (honours the OFFSET flag). */
+static ALWAYS_INLINE void *chunk_mem(const struct z_heap *h, chunkid_t c)
+{
+	size_t off = chunk_header_bytes(h);
+
+	if (!big_heap(h) && chunk_offset_flag(h, c)) {
+		off = CHUNK_UNIT;
+	}
+	return chunk_buf(h, c) + off;
+}
+
+static ALWAYS_INLINE size_t chunk_bytes(chunksz_t units)
+{
+	return (size_t)units * CHUNK_UNIT;
+}
+
+/* ---- size classes ---- */
+
+static ALWAYS_INLINE unsigned int heap_log2(uint32_t x)
+{
+	return 31U - (unsigned int)__builtin_clz(x);
+}
+
+/* Class of a chunk of `sz` units (sz >= 1): see the header comment. */
+static ALWAYS_INLINE unsigned int size_class(chunksz_t sz)
+{
+	unsigned int e = heap_log2(sz | (1U << HEAP_SL_BITS)) - HEAP_SL_BITS;
+
+	return (e << HEAP_SL_BITS) + (sz >> e);
+}
+
+static ALWAYS_INLINE void *class_heads(const struct z_heap *h)
+{
+	return (uint8_t *)h + sizeof(struct z_heap);
+}
+
+static ALWAYS_INLINE uint32_t *class_avail(const struct z_heap *h)
+{
+	return (uint32_t *)((uint8_t *)h + h->avail_off);
+}
+
+/*
+ * List heads are 16-bit whenever every chunk id fits (heaps below 0x10000 units, 512 KiB),
+ * big layout included: on a 16 KiB 64-bit heap that halves the metadata (288 -> 144 bytes
+ * of heads), which is worth about 1 % of the heap in the fragmentation benchmark.
+ */
+#define HEAP_HEADS16_MAX_UNITS 0xffffU
+
+static ALWAYS_INLINE bool wide_heads_units(chunksz_t units)
+{
+	return big_heap_units(units) && units > HEAP_HEADS16_MAX_UNITS;
+}
+
+static ALWAYS_INLINE bool wide_heads(const struct z_heap *h)
+{
+	return wide_heads_units(h->end_chunk);
+}
+
+static ALWAYS_INLINE chunkid_t class_head(const struct z_heap *h, unsigned int cls)
+{
+	if (wide_heads(h)) {
+		return ((heap_u32_t *)class_heads(h))[cls];
+	}
+	return ((heap_u16_t *)class_heads(h))[cls];
+}
+
+static ALWAYS_INLINE void set_class_head(struct z_heap *h, unsigned int cls, chunkid_t c)
+{
+	if (wide_heads(h)) {
+		((heap_u32_t *)class_heads(h))[cls] = c;
+	} else {
+		((heap_u16_t *)class_heads(h))[cls] = (uint16_t)c;
+	}
+}
+
+/* Number of classes a heap of `units` needs (its largest chunk is smaller than that). */
+static ALWAYS_INLINE unsigned int heap_nb_classes(chunksz_t units)
+{
+	return size_class(units) + 1U;
+}
+
+/* ---- shared internals (heap.c) ---- */
+
+void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz);
+void heap_list_add(struct z_heap *h, chunkid_t c, chunksz_t sz);
+chunkid_t heap_take_chunk(struct z_heap *h, chunksz_t sz);
+void heap_free_chunk(struct z_heap *h, chunkid_t c);
+void heap_split_used(struct z_heap *h, chunkid_t c, chunksz_t sz);
+chunkid_t heap_checked_chunk(struct z_heap *h, const void *mem, const char **reason);
+void heap_bad_free(struct sys_heap *heap, const void *mem, const char *reason);
+chunksz_t heap_request_units(const struct z_heap *h, size_t bytes);
+
+/* Stats hooks compile to nothing without CONFIG_SYS_HEAP_RUNTIME_STATS. */
+static ALWAYS_INLINE void heap_stats_alloc(struct z_heap *h, chunksz_t units)
+{
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+	h->allocated_bytes += chunk_bytes(units);
+	if (h->allocated_bytes > h->max_allocated_bytes) {
+		h->max_allocated_bytes = h->allocated_bytes;
+	}
+#else
+	ARG_UNUSED(h);
+	ARG_UNUSED(units);
+#endif
+}
+
+static ALWAYS_INLINE void heap_stats_free(struct z_heap *h, chunksz_t units)
+{
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+	h->allocated_bytes -= chunk_bytes(units);
+#else
+	ARG_UNUSED(h);
+	ARG_UNUSED(units);
+#endif
+}
+
+static ALWAYS_INLINE void heap_stats_listed(struct z_heap *h, chunksz_t units, bool added)
+{
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+	if (added) {
+		h->free_bytes += chunk_bytes(units);
+	} else {
+		h->free_bytes -= chunk_bytes(units);
+	}
+#else
+	ARG_UNUSED(h);
+	ARG_UNUSED(units);
+	ARG_UNUSED(added);
+#endif
+}
+
+#endif /* ZMEM_LIB_HEAP_HEAP_H_ */
