@@ -82,9 +82,17 @@ endif()
 set(kconfig_env --env BOARD=${BOARD} --env ARCH=${ZMEM_ARCH} --env ZMEM_64BIT=${zmem_64bit}
     --env BOARD_DIR=${BOARD_DIR})
 
+# Every Kconfig file of the tree: a change to one re-runs CMake and, through
+# the fingerprint, restarts the merge from the inputs (new defaults appear).
+file(GLOB kconfig_files ${ZMEM_BASE}/Kconfig*)
+foreach(dir kernel lib arch boards subsys)
+  file(GLOB_RECURSE dir_kconfigs ${ZMEM_BASE}/${dir}/Kconfig* ${ZMEM_BASE}/${dir}/*_defconfig)
+  list(APPEND kconfig_files ${dir_kconfigs})
+endforeach()
+
 # Fingerprint of everything that feeds the merge.
 set(fingerprint "${cli_sets};${kconfig_env}")
-foreach(f ${conf_inputs})
+foreach(f ${conf_inputs} ${kconfig_files})
   file(SHA256 ${f} h)
   string(APPEND fingerprint ";${f}=${h}")
 endforeach()
@@ -122,10 +130,5 @@ file(WRITE ${fingerprint_file} "${fingerprint}")
 include(${ZMEM_KCONFIG_CMAKE})
 
 # Re-run CMake when an input, the .config (menuconfig) or a Kconfig file changes.
-file(GLOB kconfig_files ${ZMEM_BASE}/Kconfig*)
-foreach(dir kernel lib arch boards subsys)
-  file(GLOB_RECURSE dir_kconfigs ${ZMEM_BASE}/${dir}/Kconfig* ${ZMEM_BASE}/${dir}/*_defconfig)
-  list(APPEND kconfig_files ${dir_kconfigs})
-endforeach()
 set_property(DIRECTORY ${APPLICATION_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${conf_inputs} ${DOTCONFIG} ${kconfig_files})
