@@ -121,26 +121,7 @@ void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
 	list_remove(h, c, sz);
 }
 
-void heap_list_add(struct z_heap *h, chunkid_t c, chunksz_t sz)
-{
-	list_add(h, c, sz);
-}
-
 /* ---- split / take ---- */
-
-/* Chunk c (used, `sz` units requested, currently bigger) gives its tail back to the heap. */
-void heap_split_used(struct z_heap *h, chunkid_t c, chunksz_t sz)
-{
-	chunksz_t csz = chunk_size(h, c);
-	chunkid_t r = c + sz;
-	chunksz_t rsz = csz - sz;
-
-	set_chunk_size_used(h, c, sz, true);
-	chunk_set(h, r, LEFT_SIZE, sz);
-	set_chunk_size_used(h, r, rsz, false);
-	set_left_size(h, r + rsz, rsz);
-	release_run(h, r, rsz);
-}
 
 /*
  * Finds, unlinks and marks used a chunk of at least `sz` units, splitting off the excess
@@ -182,8 +163,12 @@ static ALWAYS_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t sz)
 	return c;
 }
 
-/* Frees used chunk c and merges it with free neighbours (solo units included). */
-static ALWAYS_INLINE void free_chunk(struct z_heap *h, chunkid_t c)
+/*
+ * Frees used chunk c and merges it with free neighbours (solo units included). Only the
+ * aligned-alloc and realloc trimmings can free a chunk smaller than a listable one
+ * (`may_be_solo`); a block that was allocated whole is always listable.
+ */
+static ALWAYS_INLINE void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo)
 {
 	chunksz_t sz = chunk_size(h, c);
 	chunkid_t rc = c + sz;
@@ -208,13 +193,17 @@ static ALWAYS_INLINE void free_chunk(struct z_heap *h, chunkid_t c)
 		set_chunk_size_used(h, c, 0U, false);
 		c = lc;
 		sz += lsz;
-	} else if (!big_heap(h)) {
+	} else if (offset_flag_mask(h) != 0U) {
 		/* Free chunks never carry the OFFSET flag (invariant I7). */
 		chunk_set(h, c, LEFT_SIZE, left_size(h, c));
 	}
 	set_chunk_size_used(h, c, sz, false);
 	set_left_size(h, c + sz, sz);
-	list_add(h, c, sz);
+	if (may_be_solo) {
+		release_run(h, c, sz);
+	} else {
+		list_add(h, c, sz);
+	}
 }
 
 chunkid_t heap_take_chunk(struct z_heap *h, chunksz_t sz)
@@ -222,9 +211,24 @@ chunkid_t heap_take_chunk(struct z_heap *h, chunksz_t sz)
 	return take_chunk(h, sz);
 }
 
-void heap_free_chunk(struct z_heap *h, chunkid_t c)
+void heap_free_run(struct z_heap *h, chunkid_t c)
 {
-	free_chunk(h, c);
+	free_chunk(h, c, true);
+}
+
+void heap_shrink_used(struct z_heap *h, chunkid_t c, chunksz_t units)
+{
+	chunksz_t csz = chunk_size(h, c);
+	chunkid_t tail = c + units;
+
+	if (units >= csz) {
+		return;
+	}
+	set_chunk_size_used(h, c, units, true);
+	chunk_set(h, tail, LEFT_SIZE, units);
+	set_chunk_size_used(h, tail, csz - units, true);
+	set_left_size(h, c + csz, csz - units);
+	free_chunk(h, tail, true);
 }
 
 /* ---- pointer checks ---- */
@@ -351,7 +355,7 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	c = mem_to_chunk(h, mem);
 	heap_listener_notify_free(HEAP_ID_FROM_POINTER(heap), mem,
 				  chunk_bytes(chunk_size(h, c)));
-	free_chunk(h, c);
+	free_chunk(h, c, false);
 }
 
 uint32_t sys_heap_bad_free_count(struct sys_heap *heap)
@@ -368,19 +372,6 @@ size_t sys_heap_usable_size(struct sys_heap *heap, void *mem)
 }
 
 /* ---- init ---- */
-
-/* Offset of the class bitmap: after the fixed fields and one head per class. */
-static size_t avail_offset(chunksz_t units)
-{
-	size_t head = wide_heads_units(units) ? 4U : 2U;
-
-	return ROUND_UP(sizeof(struct z_heap) + head * heap_nb_classes(units), 4U);
-}
-
-static size_t chunk0_bytes(chunksz_t units)
-{
-	return avail_offset(units) + 4U * (heap_nb_classes(units) / 32U + 1U);
-}
 
 void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 {
@@ -402,8 +393,7 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 
 	chunksz_t units = (chunksz_t)MIN((ROUND_DOWN(limit - footer, CHUNK_UNIT) - start) /
 					 CHUNK_UNIT, (uintptr_t)HEAP_BIG_MAX_UNITS);
-	size_t meta = chunk0_bytes(units);
-	chunksz_t chunk0 = (chunksz_t)((meta + CHUNK_UNIT - 1U) / CHUNK_UNIT);
+	chunksz_t chunk0 = heap_chunk0_units(units);
 	chunksz_t first = big_heap_units(units) ? 2U : 1U;
 
 	if (units < chunk0 + first) {
@@ -415,13 +405,13 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 
 	memset(h, 0, chunk_bytes(chunk0));
 	h->end_chunk = units;
-	h->avail_off = (uint32_t)avail_offset(units);
+	h->avail_off = (uint32_t)heap_avail_offset(units);
 	set_chunk_size_used(h, 0U, chunk0, true);
 	chunk_set(h, chunk0, LEFT_SIZE, chunk0);
 	set_chunk_size_used(h, chunk0, units - chunk0, false);
 	chunk_set(h, units, LEFT_SIZE, units - chunk0);
 	set_chunk_size_used(h, units, 0U, true);
-	heap_list_add(h, chunk0, units - chunk0);
+	list_add(h, chunk0, units - chunk0);
 	heap->heap = h;
 
 #if defined(CONFIG_SYS_HEAP_ARRAY_SIZE) && (CONFIG_SYS_HEAP_ARRAY_SIZE > 0)

@@ -16,10 +16,12 @@
  * user bytes, so the smallest free chunk is 1 unit (small) or 2 units (big).
  *
  *   SIZE_AND_USED = size_in_units << 1 | used
- *   LEFT_SIZE     = size of the chunk just below, in units; in small heaps bit 15 is the
- *                   OFFSET flag: the user pointer is chunk + 8 instead of chunk + 4. That
- *                   happens only for aligned allocations (alignment >= 8 in a 4-byte-header
- *                   heap, where the normal pointer is always 4 mod 8). Big heaps never set it.
+ *   LEFT_SIZE     = size of the chunk just below, in units; its top bit (bit 15 small, bit 31
+ *                   big, never needed by a size) is the OFFSET flag of this chunk: the user
+ *                   pointer is chunk + header + 4 instead of chunk + header. Only aligned
+ *                   allocations set it: alignment >= 8 in a 4-byte-header heap (normal
+ *                   pointers are 4 mod 8 there), or a 4-byte rewind in a 32-bit big heap.
+ *                   64-bit heaps have no use for it and compile it out.
  *
  * After the last chunk, unit end_chunk holds a header only (the 4- or 8-byte footer that
  * init reserves): size 0, used. Chunk 0 is also marked used. Both stop merging.
@@ -72,7 +74,8 @@ typedef uint32_t __attribute__((__may_alias__)) heap_u32_t;
 #define HEAP_SL_BITS 3U
 #define HEAP_SMALL_MAX_UNITS 0x7fffU
 #define HEAP_BIG_MAX_UNITS 0x7fffffffU
-#define HEAP_OFFSET_FLAG 0x8000U
+#define HEAP_OFFSET_FLAG_SMALL 0x8000U
+#define HEAP_OFFSET_FLAG_BIG 0x80000000U
 
 enum chunk_fields { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
 
@@ -177,7 +180,10 @@ static ALWAYS_INLINE void set_chunk_size_used(struct z_heap *h, chunkid_t c, chu
 
 static ALWAYS_INLINE chunkid_t offset_flag_mask(const struct z_heap *h)
 {
-	return big_heap(h) ? 0U : HEAP_OFFSET_FLAG;
+	if (!big_heap(h)) {
+		return HEAP_OFFSET_FLAG_SMALL;
+	}
+	return sizeof(void *) == 4U ? HEAP_OFFSET_FLAG_BIG : 0U;
 }
 
 /* LEFT_SIZE without the OFFSET flag. */
@@ -219,12 +225,7 @@ static ALWAYS_INLINE chunkid_t left_chunk(const struct z_heap *h, chunkid_t c)
 /* User pointer of chunk c (honours the OFFSET flag). */
 static ALWAYS_INLINE void *chunk_mem(const struct z_heap *h, chunkid_t c)
 {
-	size_t off = chunk_header_bytes(h);
-
-	if (!big_heap(h) && chunk_offset_flag(h, c)) {
-		off = CHUNK_UNIT;
-	}
-	return chunk_buf(h, c) + off;
+	return chunk_buf(h, c) + chunk_header_bytes(h) + (chunk_offset_flag(h, c) ? 4U : 0U);
 }
 
 static ALWAYS_INLINE size_t chunk_bytes(chunksz_t units)
@@ -245,6 +246,18 @@ static ALWAYS_INLINE unsigned int size_class(chunksz_t sz)
 	unsigned int e = heap_log2(sz | (1U << HEAP_SL_BITS)) - HEAP_SL_BITS;
 
 	return (e << HEAP_SL_BITS) + (sz >> e);
+}
+
+/* Smallest chunk size (units) of class `cls`, the inverse of size_class() on bounds. */
+static inline chunksz_t size_class_min(unsigned int cls)
+{
+	unsigned int e = cls >> HEAP_SL_BITS;
+
+	if (e == 0U) {
+		return cls;
+	}
+	e -= 1U;
+	return (chunksz_t)((cls - (e << HEAP_SL_BITS)) << e);
 }
 
 static ALWAYS_INLINE void *class_heads(const struct z_heap *h)
@@ -297,15 +310,37 @@ static ALWAYS_INLINE unsigned int heap_nb_classes(chunksz_t units)
 	return size_class(units) + 1U;
 }
 
+/* Offset of the class bitmap: after the fixed fields and one head per class. */
+static inline size_t heap_avail_offset(chunksz_t units)
+{
+	size_t head = wide_heads_units(units) ? 4U : 2U;
+
+	return ROUND_UP(sizeof(struct z_heap) + head * heap_nb_classes(units), 4U);
+}
+
+/* Units of chunk 0 (struct, heads, bitmap words) for a heap of `units` units. */
+static inline chunksz_t heap_chunk0_units(chunksz_t units)
+{
+	size_t bytes = heap_avail_offset(units) + 4U * (heap_nb_classes(units) / 32U + 1U);
+
+	return (chunksz_t)((bytes + CHUNK_UNIT - 1U) / CHUNK_UNIT);
+}
+
 /* ---- shared internals (heap.c) ---- */
 
+/* Unlinks free chunk c of `sz` units from its class list. */
 void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz);
-void heap_list_add(struct z_heap *h, chunkid_t c, chunksz_t sz);
+/* A used chunk of exactly `sz` units (stats charged), or 0. */
 chunkid_t heap_take_chunk(struct z_heap *h, chunksz_t sz);
-void heap_free_chunk(struct z_heap *h, chunkid_t c);
-void heap_split_used(struct z_heap *h, chunkid_t c, chunksz_t sz);
+/* Frees used chunk c (any size, solo units included) and merges it with free neighbours. */
+void heap_free_run(struct z_heap *h, chunkid_t c);
+/* Used chunk c keeps its first `units` units; the tail is freed (and merged). */
+void heap_shrink_used(struct z_heap *h, chunkid_t c, chunksz_t units);
+/* Chunk of a live block, or 0 with the reason (sys_heap_free's checks). */
 chunkid_t heap_checked_chunk(struct z_heap *h, const void *mem, const char **reason);
+/* Counts and reports an invalid pointer (assert with heap, pointer and reason). */
 void heap_bad_free(struct sys_heap *heap, const void *mem, const char *reason);
+/* Units for a `bytes` request (header included), or 0 for 0 bytes or too big. */
 chunksz_t heap_request_units(const struct z_heap *h, size_t bytes);
 
 /* Stats hooks compile to nothing without CONFIG_SYS_HEAP_RUNTIME_STATS. */
