@@ -3,7 +3,7 @@
  * (Zephyr's <zephyr/sys/cbprintf.h>, the formatter under printk and snprintk).
  *
  * The formatter is freestanding: it uses no C library, no heap and no locks,
- * and keeps its state on the caller's stack (about 100 bytes), so it may run
+ * and keeps its state on the caller's stack (about 150 bytes on Cortex-M3), so it may run
  * in any context where the callback itself may run, ISRs included.
  *
  * Supported: the conversions d i u o x X c s p %, the flags - + space # 0,
