@@ -375,10 +375,8 @@ size_t sys_heap_usable_size(struct sys_heap *heap, void *mem)
 
 void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 {
-	bool big = big_heap_units((chunksz_t)MIN(bytes / CHUNK_UNIT, (size_t)UINT32_MAX));
-	size_t footer = big ? 8U : 4U;
 	uintptr_t start = ROUND_UP(mem, CHUNK_UNIT);
-	uintptr_t limit = (uintptr_t)mem + bytes;
+	chunksz_t units = heap_layout_units((uintptr_t)mem, bytes);
 
 	heap->init_mem = mem;
 	heap->init_bytes = bytes;
@@ -386,13 +384,6 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 
 	__ASSERT(bytes / CHUNK_UNIT <= (HEAP_SMALL_ONLY ? HEAP_SMALL_MAX_UNITS : HEAP_BIG_MAX_UNITS),
 		 "heap size is too big for this layout");
-	if (limit < start + footer + CHUNK_UNIT) {
-		__ASSERT(false, "heap size is too small");
-		return;
-	}
-
-	chunksz_t units = (chunksz_t)MIN((ROUND_DOWN(limit - footer, CHUNK_UNIT) - start) /
-					 CHUNK_UNIT, (uintptr_t)HEAP_BIG_MAX_UNITS);
 	chunksz_t chunk0 = heap_chunk0_units(units);
 	chunksz_t first = big_heap_units(units) ? 2U : 1U;
 

@@ -326,6 +326,25 @@ static inline chunksz_t heap_chunk0_units(chunksz_t units)
 	return (chunksz_t)((bytes + CHUNK_UNIT - 1U) / CHUNK_UNIT);
 }
 
+/*
+ * Total units (chunk 0 included, end marker excluded) of a heap over [mem, mem + bytes):
+ * start rounded up to 8, a 4- or 8-byte end-marker footer reserved, end rounded down to 8,
+ * clamped to what the layout can address. 0 if not even the footer fits.
+ */
+static inline chunksz_t heap_layout_units(uintptr_t mem, size_t bytes)
+{
+	bool big = big_heap_units((chunksz_t)MIN(bytes / CHUNK_UNIT, (size_t)UINT32_MAX));
+	size_t footer = big ? 8U : 4U;
+	uintptr_t start = ROUND_UP(mem, CHUNK_UNIT);
+	uintptr_t limit = mem + bytes;
+	uintptr_t max = HEAP_SMALL_ONLY ? HEAP_SMALL_MAX_UNITS : HEAP_BIG_MAX_UNITS;
+
+	if (limit < start + footer + CHUNK_UNIT) {
+		return 0U;
+	}
+	return (chunksz_t)MIN((ROUND_DOWN(limit - footer, CHUNK_UNIT) - start) / CHUNK_UNIT, max);
+}
+
 /* ---- shared internals (heap.c) ---- */
 
 /* Unlinks free chunk c of `sz` units from its class list. */

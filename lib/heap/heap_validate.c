@@ -105,6 +105,10 @@ bool sys_heap_validate(struct sys_heap *heap)
 	chunksz_t listed;
 	size_t used_bytes;
 
+	if (h->end_chunk != heap_layout_units((uintptr_t)heap->init_mem, heap->init_bytes) &&
+	    h->end_chunk > 1U) {
+		return false;
+	}
 	if (h->end_chunk <= 1U) {
 		/* The shared "too small" heap: no chunks, nothing listed. */
 		return h->summary == 0U;
@@ -115,7 +119,7 @@ bool sys_heap_validate(struct sys_heap *heap)
 	}
 #ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
 	if (h->free_bytes != chunk_bytes(listed) ||
-	    h->allocated_bytes != used_bytes - chunk_bytes(chunk_size(h, 0U)) ||
+	    h->allocated_bytes != used_bytes ||
 	    h->max_allocated_bytes < h->allocated_bytes) {
 		return false;
 	}
