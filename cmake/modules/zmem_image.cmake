@@ -15,6 +15,28 @@ target_compile_options(zephyr_interface INTERFACE
 target_link_options(zephyr_interface INTERFACE -Wl,--gc-sections)
 include(zmem_sanitize)
 
+# K_HEAP_MEM_POOL_SIZE: the system heap's size. CONFIG_HEAP_MEM_POOL_SIZE,
+# raised to the sum of every CONFIG_HEAP_MEM_POOL_ADD_SIZE_* unless
+# CONFIG_HEAP_MEM_POOL_IGNORE_MIN; 0 means no system heap (k_malloc and
+# friends are then not built, so using them fails at link time, as in Zephyr).
+set(heap_pool_size 0)
+if(DEFINED CONFIG_HEAP_MEM_POOL_SIZE)
+  set(heap_pool_size ${CONFIG_HEAP_MEM_POOL_SIZE})
+endif()
+if(NOT CONFIG_HEAP_MEM_POOL_IGNORE_MIN)
+  set(heap_pool_floor 0)
+  get_cmake_property(all_vars VARIABLES)
+  foreach(var ${all_vars})
+    if(var MATCHES "^CONFIG_HEAP_MEM_POOL_ADD_SIZE_" AND "${${var}}" MATCHES "^[0-9]+$")
+      math(EXPR heap_pool_floor "${heap_pool_floor} + ${${var}}")
+    endif()
+  endforeach()
+  if(heap_pool_floor GREATER heap_pool_size)
+    set(heap_pool_size ${heap_pool_floor})
+  endif()
+endif()
+target_compile_definitions(zephyr_interface INTERFACE K_HEAP_MEM_POOL_SIZE=${heap_pool_size})
+
 # The layers, each its own target (see docs/architecture.md).
 add_subdirectory(${ZMEM_BASE}/lib ${ZEPHYR_BINARY_DIR}/lib)
 add_subdirectory(${ZMEM_BASE}/kernel ${ZEPHYR_BINARY_DIR}/kernel)
