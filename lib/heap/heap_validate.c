@@ -13,7 +13,8 @@ static bool check_chunks(const struct z_heap *h, chunksz_t *listed, size_t *used
 
 	*listed = 0U;
 	*used_bytes = 0U;
-	if (!chunk_used(h, 0U) || c0 == 0U || c0 >= end || left_size(h, 0U) != 0U) {
+	if (!chunk_used(h, 0U) || c0 == 0U || c0 >= end || left_size(h, 0U) != 0U ||
+	    left_size(h, c0) != c0) {
 		return false;
 	}
 	for (chunkid_t c = c0; c < end;) {
