@@ -1,0 +1,449 @@
+/*
+ * heap_bench: zmem's sys_heap against glibc malloc, jemalloc and mimalloc on
+ * the PEERS.md workloads, with one fixed seed so every run and every
+ * allocator replays the same operations.
+ *
+ * Modes (--mode=):
+ *   table      (default) latency, fragmentation and overhead tables
+ *   latency | frag | overhead   one section of the table
+ *   callgrind  replay one stream for one allocator, for valgrind --tool=callgrind
+ *   trace      the same, with int3 markers for bench/tools/opcount
+ *   smoke      a short run of everything, with sanity checks (ctest)
+ * Options: --alloc=zmem|glibc|jemalloc|mimalloc  --workload=random|pairs
+ *          --ops=N  --seeds=N  --heap=BYTES  --seed=N  --repeats=N
+ * Output: Markdown tables on stdout; exit status 0, or 1 when a check fails.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define DEFAULT_OPS 1000000U
+#define DEFAULT_SEED 0x5eed2026U
+#define DEFAULT_HEAP_BYTES 65536U
+#define DEFAULT_FRAG_SEEDS 20U
+#define DEFAULT_REPEATS 5U
+#define MAX_REPEATS 31U
+
+struct options {
+	const char *mode;
+	const char *alloc;
+	const char *workload;
+	size_t ops;
+	size_t heap_bytes;
+	unsigned int seeds;
+	unsigned int repeats;
+	uint64_t seed;
+};
+
+static const struct bench_frag_workload frag_workloads[] = {
+	{ "16K 8..256", 16384U, 8U, 256U },
+	{ "16K 8..2048", 16384U, 8U, 2048U },
+	{ "64K 8..256", 65536U, 8U, 256U },
+	{ "64K 8..2048", 65536U, 8U, 2048U },
+};
+
+static const size_t overhead_sizes[] = { 1U, 8U, 24U, 100U };
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "heap_bench: check failed: %s\n", what);
+		failures++;
+	}
+}
+
+/* ------------------------------------------------------------- options */
+
+static const char *opt_value(const char *arg, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(arg, name, len) == 0 && arg[len] == '=') {
+		return arg + len + 1;
+	}
+	return NULL;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: heap_bench [--mode=table|latency|frag|overhead|callgrind|trace|"
+			"smoke] [--alloc=NAME] [--workload=random|pairs] [--ops=N] [--seeds=N] "
+			"[--heap=BYTES] [--seed=N] [--repeats=N]\n");
+	exit(2);
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	*o = (struct options){ .mode = "table", .alloc = "zmem", .workload = "random",
+			       .ops = DEFAULT_OPS, .heap_bytes = DEFAULT_HEAP_BYTES,
+			       .seeds = DEFAULT_FRAG_SEEDS, .repeats = DEFAULT_REPEATS,
+			       .seed = DEFAULT_SEED };
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = opt_value(argv[i], "--mode")) != NULL) {
+			o->mode = v;
+		} else if ((v = opt_value(argv[i], "--alloc")) != NULL) {
+			o->alloc = v;
+		} else if ((v = opt_value(argv[i], "--workload")) != NULL) {
+			o->workload = v;
+		} else if ((v = opt_value(argv[i], "--ops")) != NULL) {
+			o->ops = strtoull(v, NULL, 0);
+		} else if ((v = opt_value(argv[i], "--heap")) != NULL) {
+			o->heap_bytes = strtoull(v, NULL, 0);
+		} else if ((v = opt_value(argv[i], "--seeds")) != NULL) {
+			o->seeds = (unsigned int)strtoul(v, NULL, 0);
+		} else if ((v = opt_value(argv[i], "--repeats")) != NULL) {
+			o->repeats = (unsigned int)strtoul(v, NULL, 0);
+		} else if ((v = opt_value(argv[i], "--seed")) != NULL) {
+			o->seed = strtoull(v, NULL, 0);
+		} else {
+			usage();
+		}
+	}
+	if (o->ops < 2U || o->seeds == 0U || o->repeats == 0U || o->repeats > MAX_REPEATS ||
+	    o->heap_bytes > BENCH_HEAP_MAX_BYTES) {
+		usage();
+	}
+}
+
+static enum bench_workload workload_of(const char *name)
+{
+	if (strcmp(name, "random") == 0) {
+		return BENCH_RANDOM;
+	}
+	if (strcmp(name, "pairs") == 0) {
+		return BENCH_PAIRS;
+	}
+	usage();
+	return BENCH_RANDOM;
+}
+
+/*
+ * Debian's jemalloc needs more static TLS than glibc keeps spare for dlopen
+ * ("cannot allocate memory in static TLS block"). glibc's tunable raises the
+ * spare; it is read only at start-up, so set it and start again.
+ */
+static void ensure_static_tls(char **argv)
+{
+	const char *t = getenv("GLIBC_TUNABLES");
+	void *lib;
+
+	if (t != NULL && strstr(t, "optional_static_tls") != NULL) {
+		return;
+	}
+	lib = dlopen("libjemalloc.so.2", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+	if (lib != NULL) {
+		return;
+	}
+	lib = dlopen("libjemalloc.so.2", RTLD_LAZY | RTLD_LOCAL);
+	if (lib != NULL) {
+		return;
+	}
+	if (strstr(dlerror(), "static TLS") == NULL) {
+		return;
+	}
+	setenv("GLIBC_TUNABLES", "glibc.rtld.optional_static_tls=65536", 1);
+	execv("/proc/self/exe", argv);
+}
+
+/* ------------------------------------------------------------- latency */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a;
+	uint32_t y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct lat_summary {
+	double median;
+	double p99;
+	double max;
+};
+
+static struct lat_summary summarize(uint32_t *ticks, size_t n)
+{
+	struct lat_summary s = { 0.0, 0.0, 0.0 };
+
+	if (n == 0) {
+		return s;
+	}
+	qsort(ticks, n, sizeof(ticks[0]), cmp_u32);
+	s.median = bench_ticks_to_ns(ticks[n / 2U]);
+	s.p99 = bench_ticks_to_ns(ticks[(n * 99U) / 100U]);
+	s.max = bench_ticks_to_ns(ticks[n - 1U]);
+	return s;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a;
+	uint64_t y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct lat_row {
+	bool present;
+	struct lat_summary alloc;
+	struct lat_summary free;
+	double bulk_ns_per_op;
+	size_t failed;
+};
+
+/* Median of the repeats, each on a fresh heap, after one warm-up pass. */
+static double bulk_ns_per_op(struct bench_allocator *a, const struct bench_stream *s,
+			     const struct options *o, size_t *failed)
+{
+	uint64_t ns[MAX_REPEATS];
+	struct bench_result res;
+
+	a->open(a, o->heap_bytes);
+	bench_run_bulk(a, s, true, &res);
+	for (unsigned int r = 0; r < o->repeats; r++) {
+		a->open(a, o->heap_bytes);
+		bench_run_bulk(a, s, true, &res);
+		ns[r] = res.elapsed_ns;
+	}
+	*failed = res.failed_allocs;
+	qsort(ns, o->repeats, sizeof(ns[0]), cmp_u64);
+	return (double)ns[o->repeats / 2U] / (double)(s->allocs + res.frees);
+}
+
+static void measure_row(struct bench_allocator *a, const struct bench_stream *s,
+			const struct options *o, struct lat_row *row)
+{
+	uint32_t *at = malloc(s->count * sizeof(uint32_t));
+	uint32_t *ft = malloc(s->count * sizeof(uint32_t));
+	struct bench_result res;
+	size_t na;
+	size_t nf;
+
+	if (at == NULL || ft == NULL) {
+		abort();
+	}
+	row->present = a->open(a, o->heap_bytes);
+	if (!row->present) {
+		free(at);
+		free(ft);
+		return;
+	}
+	row->bulk_ns_per_op = bulk_ns_per_op(a, s, o, &row->failed);
+	a->open(a, o->heap_bytes);
+	bench_run_timed(a, s, at, &na, ft, &nf, &res);
+	row->alloc = summarize(at, na);
+	row->free = summarize(ft, nf);
+	check(res.failed_allocs == row->failed, "timed and bulk runs fail equally");
+	free(at);
+	free(ft);
+}
+
+static void print_ratio(const struct lat_row *z, const struct lat_row *g)
+{
+	printf("| zmem/glibc | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.2f | |\n",
+	       z->alloc.median / g->alloc.median, z->alloc.p99 / g->alloc.p99,
+	       z->alloc.max / g->alloc.max, z->free.median / g->free.median,
+	       z->free.p99 / g->free.p99, z->free.max / g->free.max,
+	       z->bulk_ns_per_op / g->bulk_ns_per_op);
+}
+
+static void latency_table(const struct options *o, enum bench_workload w)
+{
+	struct lat_row rows[8] = { 0 };
+	struct bench_stream s;
+
+	bench_stream_make(&s, w, o->ops, o->seed);
+	printf("\n### Latency, %s workload (%zu ops, zmem heap %zu B, %d-bit, seed %#llx, "
+	       "tick %.1f ns, empty window %u ticks subtracted)\n\n",
+	       s.name, s.count, o->heap_bytes, (int)(8 * sizeof(void *)),
+	       (unsigned long long)o->seed, bench_tick_resolution_ns(), bench_tick_overhead());
+	printf("| allocator | alloc ns median / p99 / max | free ns median / p99 / max "
+	       "| bulk ns/op | failed allocs |\n|---|---|---|---|---|\n");
+	for (size_t i = 0; i < bench_allocator_count; i++) {
+		struct bench_allocator *a = bench_allocators[i];
+
+		measure_row(a, &s, o, &rows[i]);
+		if (!rows[i].present) {
+			printf("| %s | not available: %s | | | |\n", a->name,
+			       a->why_unavailable ? a->why_unavailable : "?");
+			continue;
+		}
+		printf("| %s | %.1f / %.1f / %.0f | %.1f / %.1f / %.0f | %.1f | %zu |\n", a->name,
+		       rows[i].alloc.median, rows[i].alloc.p99, rows[i].alloc.max,
+		       rows[i].free.median, rows[i].free.p99, rows[i].free.max,
+		       rows[i].bulk_ns_per_op, rows[i].failed);
+	}
+	if (rows[0].present && rows[1].present) {
+		print_ratio(&rows[0], &rows[1]);
+	}
+	bench_stream_destroy(&s);
+}
+
+/* ------------------------------------------------- fragmentation, overhead */
+
+static void frag_table(const struct options *o)
+{
+	printf("\n### Fragmentation, zmem, %d-bit layout: live requested bytes / heap bytes "
+	       "at the first failure (mean of %u seeds, min in brackets)\n\n",
+	       (int)(8 * sizeof(void *)), o->seeds);
+	printf("| allocator |");
+	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
+		printf(" %s |", frag_workloads[i].name);
+	}
+	printf("\n|---|---|---|---|---|\n| zmem |");
+	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
+		struct bench_frag_result r;
+
+		bench_frag_run(&frag_workloads[i], o->seeds, &r);
+		printf(" %.3f (%.3f) |", r.mean, r.min);
+		check(r.mean > 0.0 && r.min <= r.mean, "fragmentation figure in range");
+	}
+	printf("\n");
+}
+
+static void overhead_table(void)
+{
+	printf("\n### Bytes consumed per allocation beyond the request, %d-bit layout, "
+	       "sizes 1 / 8 / 24 / 100\n\n", (int)(8 * sizeof(void *)));
+	printf("| allocator, method | 1 | 8 | 24 | 100 |\n|---|---|---|---|---|\n");
+	printf("| zmem, runtime stats delta |");
+	for (size_t i = 0; i < ARRAY_LEN(overhead_sizes); i++) {
+		struct bench_overhead ov;
+
+		bench_overhead_zmem(overhead_sizes[i], &ov);
+		if (ov.by_stats >= 0) {
+			printf(" %ld |", ov.by_stats);
+			check(ov.by_stats == ov.by_address, "stats and address overhead agree");
+		} else {
+			printf(" n/a |");
+		}
+	}
+	printf("\n| zmem, address delta |");
+	for (size_t i = 0; i < ARRAY_LEN(overhead_sizes); i++) {
+		struct bench_overhead ov;
+
+		bench_overhead_zmem(overhead_sizes[i], &ov);
+		printf(" %ld |", ov.by_address);
+	}
+	printf("\n| zmem, 64 KiB / blocks that fit |");
+	for (size_t i = 0; i < ARRAY_LEN(overhead_sizes); i++) {
+		struct bench_overhead ov;
+
+		bench_overhead_zmem(overhead_sizes[i], &ov);
+		printf(" %ld |", ov.by_capacity);
+	}
+	printf("\n| zmem, usable_size - request |");
+	for (size_t i = 0; i < ARRAY_LEN(overhead_sizes); i++) {
+		struct bench_overhead ov;
+
+		bench_overhead_zmem(overhead_sizes[i], &ov);
+		printf(" %ld |", (long)ov.usable - (long)overhead_sizes[i]);
+		check(ov.usable >= overhead_sizes[i], "usable size covers the request");
+	}
+	printf("\n");
+	for (size_t a = 1; a < bench_allocator_count; a++) {
+		struct bench_allocator *al = bench_allocators[a];
+
+		if (!al->open(al, DEFAULT_HEAP_BYTES)) {
+			continue;
+		}
+		printf("| %s, address delta |", al->name);
+		for (size_t i = 0; i < ARRAY_LEN(overhead_sizes); i++) {
+			printf(" %ld |", bench_overhead_by_address(al, overhead_sizes[i]));
+		}
+		printf("\n");
+	}
+}
+
+/* --------------------------------------------- callgrind, trace, smoke */
+
+static int replay_one(const struct options *o, bool traced)
+{
+	struct bench_allocator *a = bench_allocator_find(o->alloc);
+	struct bench_stream s;
+	struct bench_result res;
+
+	if (a == NULL) {
+		usage();
+	}
+	if (!a->open(a, o->heap_bytes)) {
+		fprintf(stderr, "heap_bench: %s not available: %s\n", a->name,
+			a->why_unavailable ? a->why_unavailable : "?");
+		return 1;
+	}
+	bench_stream_make(&s, workload_of(o->workload), o->ops, o->seed);
+	if (traced) {
+		bench_run_traced(a, &s, &res);
+	} else {
+		bench_run_bulk(a, &s, false, &res);
+	}
+	printf("allocator=%s workload=%s ops=%zu allocs=%zu frees=%zu failed=%zu "
+	       "alloc_symbol=%s free_symbol=%s\n", a->name, s.name, s.count, s.allocs, res.frees,
+	       res.failed_allocs, a->alloc_symbol, a->free_symbol);
+	bench_stream_destroy(&s);
+	return 0;
+}
+
+static int smoke(struct options *o)
+{
+	o->ops = 20000U;
+	o->seeds = 2U;
+	o->repeats = 1U;
+	overhead_table();
+	for (size_t i = 0; i < bench_allocator_count; i++) {
+		struct bench_allocator *a = bench_allocators[i];
+		struct bench_stream s;
+		struct bench_result res;
+
+		if (!a->open(a, o->heap_bytes)) {
+			check(i != 0, "zmem is always available");
+			continue;
+		}
+		bench_stream_make(&s, BENCH_RANDOM, o->ops, o->seed);
+		bench_run_bulk(a, &s, true, &res);
+		check(res.frees + res.failed_allocs >= s.count - s.allocs, "every free replayed");
+		check(i != 0 || res.failed_allocs < s.allocs / 10U, "zmem mostly succeeds");
+		bench_stream_destroy(&s);
+	}
+	latency_table(o, BENCH_PAIRS);
+	frag_table(o);
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	parse_options(argc, argv, &o);
+	if (strcmp(o.mode, "callgrind") == 0) {
+		return replay_one(&o, false);
+	}
+	if (strcmp(o.mode, "trace") == 0) {
+		return replay_one(&o, true);
+	}
+	ensure_static_tls(argv);
+	bench_clock_init();
+	if (strcmp(o.mode, "smoke") == 0) {
+		return smoke(&o);
+	}
+	/* Overhead first: address deltas need allocators no other run has touched. */
+	if (strcmp(o.mode, "table") == 0 || strcmp(o.mode, "overhead") == 0) {
+		overhead_table();
+	}
+	if (strcmp(o.mode, "table") == 0 || strcmp(o.mode, "latency") == 0) {
+		latency_table(&o, BENCH_RANDOM);
+		latency_table(&o, BENCH_PAIRS);
+	}
+	if (strcmp(o.mode, "table") == 0 || strcmp(o.mode, "frag") == 0) {
+		frag_table(&o);
+	}
+	return failures ? 1 : 0;
+}
