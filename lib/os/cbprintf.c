@@ -364,9 +364,9 @@ static char *power2_digits(uintmax_t v, unsigned int shift, bool upper, char *en
 /* ------------------------------------------------------------ conversions */
 
 /*
- * The integer conversions d i u o x X and p. sign_or_0x holds the prefix
- * ("-", "+", " ", "0x", "0X" or ""), digits the magnitude, already empty
- * when a zero precision meets a zero value (C: "no characters").
+ * The field of an integer conversion (d i u o x X p). prefix is "-", "+",
+ * " ", "0x", "0X" or ""; digits..end is the magnitude, already empty when a
+ * zero precision meets a zero value (C: "no characters").
  */
 static void emit_integer_field(struct out_state *st, const struct conv_spec *sp,
 			       const char *prefix, const char *digits, const char *end)
@@ -402,61 +402,76 @@ static void emit_integer_field(struct out_state *st, const struct conv_spec *sp,
 	}
 }
 
+/* Reads the argument of d i u o x X; sets *prefix to the sign or the '#' 0x/0X. */
+static uintmax_t fetch_integer(struct out_state *st, const struct conv_spec *sp,
+			       const char **prefix)
+{
+	bool alt_hex = (sp->flags & FLAG_ALT) != 0U && (sp->conv == 'x' || sp->conv == 'X');
+	uintmax_t v;
+	intmax_t s;
+
+	if (sp->conv != 'd' && sp->conv != 'i') {
+		v = fetch_unsigned(st, sp->length);
+		/* C: "#" gives 0x only to a nonzero value. */
+		*prefix = (alt_hex && v != 0U) ? ((sp->conv == 'x') ? "0x" : "0X") : "";
+		return v;
+	}
+	s = fetch_signed(st, sp->length);
+	if (s < 0) {
+		*prefix = "-";
+		return (uintmax_t)0 - (uintmax_t)s; /* unsigned: -INTMAX_MIN would overflow */
+	}
+	if ((sp->flags & FLAG_PLUS) != 0U) {
+		*prefix = "+";
+	} else if ((sp->flags & FLAG_SPACE) != 0U) {
+		*prefix = " ";
+	} else {
+		*prefix = "";
+	}
+	return (uintmax_t)s;
+}
+
+/* The digits of v for the conversion, backwards from end; none for 0 at precision 0. */
+static char *integer_digits(const struct conv_spec *sp, uintmax_t v, char *end)
+{
+	if (v == 0U && sp->prec == 0) {
+		return end;
+	}
+	switch (sp->conv) {
+	case 'o':
+		return power2_digits(v, 3U, false, end);
+	case 'x':
+	case 'p':
+		return power2_digits(v, 4U, false, end);
+	case 'X':
+		return power2_digits(v, 4U, true, end);
+	default:
+		return decimal_digits(v, end);
+	}
+}
+
 static void convert_integer(struct out_state *st, const struct conv_spec *sp)
 {
 	char buf[DIGITS_MAX];
-	char *end = buf + sizeof(buf);
-	char *digits = end;
-	const char *prefix = "";
-	uintmax_t v;
+	const char *prefix;
+	uintmax_t v = fetch_integer(st, sp, &prefix);
 
-	switch (sp->conv) {
-	case 'd':
-	case 'i': {
-		intmax_t s = fetch_signed(st, sp->length);
+	emit_integer_field(st, sp, prefix, integer_digits(sp, v, buf + sizeof(buf)),
+			   buf + sizeof(buf));
+}
 
-		/* Negate in unsigned arithmetic: -INTMAX_MIN would overflow. */
-		v = (s < 0) ? (uintmax_t)0 - (uintmax_t)s : (uintmax_t)s;
-		if (s < 0) {
-			prefix = "-";
-		} else if ((sp->flags & FLAG_PLUS) != 0U) {
-			prefix = "+";
-		} else if ((sp->flags & FLAG_SPACE) != 0U) {
-			prefix = " ";
-		}
-		break;
-	}
-	case 'p':
-		v = (uintptr_t)va_arg(st->ap, void *);
-		if (v == 0U) {
-			/* Zephyr's choice (and glibc's) for a null pointer. */
-			emit_text_field(st, sp, "(nil)", 5);
-			return;
-		}
-		prefix = "0x";
-		break;
-	default:
-		v = fetch_unsigned(st, sp->length);
-		if (sp->conv == 'x' && (sp->flags & FLAG_ALT) != 0U && v != 0U) {
-			prefix = "0x";
-		} else if (sp->conv == 'X' && (sp->flags & FLAG_ALT) != 0U && v != 0U) {
-			prefix = "0X";
-		}
-		break;
-	}
+/* %p: "0x" and lowercase hex, formatted as %#x would be; "(nil)" for NULL as in Zephyr. */
+static void convert_pointer(struct out_state *st, const struct conv_spec *sp)
+{
+	char buf[DIGITS_MAX];
+	uintptr_t v = (uintptr_t)va_arg(st->ap, void *);
 
-	if (v != 0U || sp->prec != 0) {
-		if (sp->conv == 'o') {
-			digits = power2_digits(v, 3U, false, end);
-		} else if (sp->conv == 'x' || sp->conv == 'p') {
-			digits = power2_digits(v, 4U, false, end);
-		} else if (sp->conv == 'X') {
-			digits = power2_digits(v, 4U, true, end);
-		} else {
-			digits = decimal_digits(v, end);
-		}
+	if (v == 0U) {
+		emit_text_field(st, sp, "(nil)", 5);
+		return;
 	}
-	emit_integer_field(st, sp, prefix, digits, end);
+	emit_integer_field(st, sp, "0x", integer_digits(sp, v, buf + sizeof(buf)),
+			   buf + sizeof(buf));
 }
 
 static void convert_char(struct out_state *st, const struct conv_spec *sp)
@@ -510,8 +525,10 @@ static const char *convert(struct out_state *st, const char *start)
 	case 'o':
 	case 'x':
 	case 'X':
-	case 'p':
 		convert_integer(st, &sp);
+		break;
+	case 'p':
+		convert_pointer(st, &sp);
 		break;
 	case 'c':
 		convert_char(st, &sp);
