@@ -1,0 +1,51 @@
+/* See ztest_cmocka.h. */
+#include "ztest_cmocka.h"
+
+#include <stdio.h>
+
+#define MAX_SPAWNED 8
+#define STACK_SIZE (64 * 1024)
+
+static bool quiet;
+static struct k_thread threads[MAX_SPAWNED];
+static K_THREAD_STACK_ARRAY_DEFINE(stacks, MAX_SPAWNED, STACK_SIZE);
+static int spawned;
+
+void ztest_assert_quiet(bool on)
+{
+	quiet = on;
+}
+
+void assert_print(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet) {
+		return;
+	}
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+void assert_post_action(const char *file, unsigned int line)
+{
+	mock_assert(0, "__ASSERT", file, (int)line);
+}
+
+k_tid_t ztest_spawn(void (*fn)(void *, void *, void *), void *arg, int prio, int delay_ms)
+{
+	int i = spawned++;
+
+	assert_true(i < MAX_SPAWNED);
+	return k_thread_create(&threads[i], stacks[i], K_THREAD_STACK_SIZEOF(stacks[i]), fn, arg,
+			       NULL, NULL, prio, 0, delay_ms > 0 ? K_MSEC(delay_ms) : K_NO_WAIT);
+}
+
+void ztest_join_all(void)
+{
+	for (int i = 0; i < spawned; i++) {
+		assert_int_equal(k_thread_join(&threads[i], K_FOREVER), 0);
+	}
+	spawned = 0;
+}
