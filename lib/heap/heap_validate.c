@@ -13,7 +13,7 @@ static bool check_chunks(const struct z_heap *h, chunksz_t *listed, size_t *used
 
 	*listed = 0U;
 	*used_bytes = 0U;
-	if (!chunk_used(h, 0U) || c0 == 0U || c0 >= end || left_size(h, 0U) != 0U ||
+	if (!chunk_used(h, 0U) || c0 == 0U || c0 >= end || chunk_field(h, 0U, LEFT_SIZE) != 0U ||
 	    left_size(h, c0) != c0) {
 		return false;
 	}
@@ -35,8 +35,8 @@ static bool check_chunks(const struct z_heap *h, chunksz_t *listed, size_t *used
 		prev_free = !used;
 		c += sz;
 	}
-	/* The end marker: used, size 0 (its LEFT_SIZE was checked by the last chunk). */
-	return chunk_used(h, end) && chunk_size(h, end) == 0U;
+	/* The end marker: used, size 0, no flag (its left size was checked above). */
+	return chunk_used(h, end) && chunk_size(h, end) == 0U && !chunk_offset_flag(h, end);
 }
 
 /* One class list: links, membership, class; returns the units it holds or -1. */
