@@ -54,6 +54,15 @@ static struct bench_allocator zmem_allocator = {
 
 /* --------------------------------------------------------------- glibc */
 
+/*
+ * Called through pointers to the functions themselves (the PIE's GOT entries),
+ * not through PLT stubs, so that every allocator is entered the same way and
+ * callgrind's arcs from the wrappers start at the library's own entry point.
+ * volatile: keeps the compiler from turning the calls back into PLT calls.
+ */
+static void *(*volatile glibc_malloc)(size_t size) = malloc;
+static void (*volatile glibc_release)(void *ptr) = free;
+
 static bool glibc_open(struct bench_allocator *a, size_t heap_bytes)
 {
 	return true;
@@ -61,12 +70,12 @@ static bool glibc_open(struct bench_allocator *a, size_t heap_bytes)
 
 static void *glibc_alloc(void *ctx, size_t bytes)
 {
-	return malloc(bytes);
+	return glibc_malloc(bytes);
 }
 
 static void glibc_free(void *ctx, void *mem)
 {
-	free(mem);
+	glibc_release(mem);
 }
 
 static struct bench_allocator glibc_allocator = {
@@ -132,8 +141,8 @@ static struct bench_allocator jemalloc_allocator = {
 	.free_symbol = "dallocx",
 };
 
-static void *(*mimalloc_malloc)(size_t size);
-static void (*mimalloc_free)(void *ptr);
+static void *(*mi_malloc_fn)(size_t size);
+static void (*mi_free_fn)(void *ptr);
 
 static bool mimalloc_open(struct bench_allocator *a, size_t heap_bytes)
 {
@@ -147,30 +156,30 @@ static bool mimalloc_open(struct bench_allocator *a, size_t heap_bytes)
 			return false;
 		}
 		sym = dl_symbol(lib, "mi_malloc");
-		memcpy(&mimalloc_malloc, &sym, sizeof(sym));
+		memcpy(&mi_malloc_fn, &sym, sizeof(sym));
 		a->alloc_entry = sym;
 		sym = dl_symbol(lib, "mi_free");
-		memcpy(&mimalloc_free, &sym, sizeof(sym));
+		memcpy(&mi_free_fn, &sym, sizeof(sym));
 		a->free_entry = sym;
 	}
-	return mimalloc_malloc != NULL && mimalloc_free != NULL;
+	return mi_malloc_fn != NULL && mi_free_fn != NULL;
 }
 
 static void *mimalloc_alloc(void *ctx, size_t bytes)
 {
-	return mimalloc_malloc(bytes);
+	return mi_malloc_fn(bytes);
 }
 
-static void mimalloc_release(void *ctx, void *mem)
+static void mimalloc_free(void *ctx, void *mem)
 {
-	mimalloc_free(mem);
+	mi_free_fn(mem);
 }
 
 static struct bench_allocator mimalloc_allocator = {
 	.name = "mimalloc",
 	.open = mimalloc_open,
 	.alloc = mimalloc_alloc,
-	.free = mimalloc_release,
+	.free = mimalloc_free,
 	.alloc_symbol = "mi_malloc",
 	.free_symbol = "mi_free",
 };
@@ -196,8 +205,8 @@ struct bench_allocator *bench_allocator_find(const char *name)
 /* glibc's entry points are only known at run time in a PIE executable. */
 __attribute__((constructor)) static void glibc_entries(void)
 {
-	void *(*m)(size_t) = malloc;
-	void (*f)(void *) = free;
+	void *(*m)(size_t) = glibc_malloc;
+	void (*f)(void *) = glibc_release;
 
 	memcpy(&glibc_allocator.alloc_entry, &m, sizeof(m));
 	memcpy(&glibc_allocator.free_entry, &f, sizeof(f));
