@@ -6,7 +6,6 @@
  * bitmap search (two count-trailing-zeros), unlink, optional split. free = O(1) pointer
  * checks, up to two neighbour unlinks, one insert. docs/heap.md gives the exact bounds.
  */
-#include <string.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/sys/heap_listener.h>
 
@@ -18,6 +17,16 @@
  * ever written into the caller's too-small buffer (bad_frees still counts).
  */
 static struct z_heap heap_unusable = { .end_chunk = 1U };
+
+/*
+ * The list primitives are inlined for speed, except when optimising for size (-Os, the
+ * MCU default), where one out-of-line copy of each keeps init+alloc+free near 1 KiB.
+ */
+#ifdef __OPTIMIZE_SIZE__
+#define HEAP_LIST_FN static __noinline
+#else
+#define HEAP_LIST_FN static ALWAYS_INLINE
+#endif
 
 /* ---- class bitmaps ---- */
 
@@ -63,7 +72,7 @@ static ALWAYS_INLINE unsigned int class_search(const struct z_heap *h, unsigned 
 
 /* ---- free lists: circular, doubly linked, new chunks enter at the tail ---- */
 
-static ALWAYS_INLINE void list_remove_cls(struct z_heap *h, chunkid_t c, unsigned int cls)
+HEAP_LIST_FN void list_remove_cls(struct z_heap *h, chunkid_t c, unsigned int cls)
 {
 	chunkid_t next = chunk_field(h, c, FREE_NEXT);
 
@@ -87,7 +96,7 @@ static ALWAYS_INLINE void list_remove(struct z_heap *h, chunkid_t c, chunksz_t s
 	heap_stats_listed(h, sz, false);
 }
 
-static ALWAYS_INLINE void list_add(struct z_heap *h, chunkid_t c, chunksz_t sz)
+HEAP_LIST_FN void list_add(struct z_heap *h, chunkid_t c, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
 	chunkid_t head = class_head(h, cls);
@@ -132,7 +141,7 @@ void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
  * class is used; every chunk there fits, and its head is within one class width of that
  * class's best fit.
  */
-static ALWAYS_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t sz)
+HEAP_LIST_FN chunkid_t take_chunk(struct z_heap *h, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
 	chunkid_t c = class_head(h, cls);
@@ -168,7 +177,7 @@ static ALWAYS_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t sz)
  * aligned-alloc and realloc trimmings can free a chunk smaller than a listable one
  * (`may_be_solo`); a block that was allocated whole is always listable.
  */
-static ALWAYS_INLINE void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo)
+HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo)
 {
 	chunksz_t sz = chunk_size(h, c);
 	chunkid_t rc = c + sz;
@@ -394,7 +403,10 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 
 	struct z_heap *h = (struct z_heap *)start;
 
-	memset(h, 0, chunk_bytes(chunk0));
+	/* A word loop, not memset(): the core needs no C library header at all. */
+	for (uint32_t *w = (uint32_t *)h; w < (uint32_t *)chunk_buf(h, chunk0); w++) {
+		*w = 0U;
+	}
 	h->end_chunk = units;
 	h->avail_off = (uint32_t)heap_avail_offset(units);
 	set_chunk_size_used(h, 0U, chunk0, true);
