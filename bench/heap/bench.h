@@ -118,6 +118,15 @@ void bench_run_timed(struct bench_allocator *a, const struct bench_stream *s,
 void bench_run_traced(struct bench_allocator *a, const struct bench_stream *s,
 		      struct bench_result *res);
 
+/*
+ * Exact instructions of each allocator call, counted in-process with the x86
+ * trap flag (bench_stepcount.c). Unsupported (false) off x86-64 Linux.
+ */
+bool bench_stepcount_supported(void);
+void bench_run_stepcount(struct bench_allocator *a, const struct bench_stream *s,
+			 uint32_t *alloc_insns, size_t *n_alloc, uint32_t *free_insns,
+			 size_t *n_free, struct bench_result *res);
+
 /* --------------------------------------------------------------- clock */
 
 void bench_clock_init(void);

@@ -8,6 +8,7 @@
  *   latency | frag | overhead   one section of the table
  *   callgrind  replay one stream for one allocator, for valgrind --tool=callgrind
  *   trace      the same, with int3 markers for bench/tools/opcount
+ *   insns      exact instructions per call (in-process trap-flag counter)
  *   smoke      a short run of everything, with sanity checks (ctest)
  * Options: --alloc=zmem|glibc|jemalloc|mimalloc  --workload=random|pairs
  *          --ops=N  --seeds=N  --heap=BYTES  --seed=N  --repeats=N
@@ -392,6 +393,67 @@ static int replay_one(const struct options *o, bool traced)
 	return 0;
 }
 
+static void print_insns(const char *kind, uint32_t *v, size_t n)
+{
+	uint64_t sum = 0;
+	uint32_t max = 0;
+	size_t worst = 0;
+
+	if (n == 0) {
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sum += v[i];
+		if (v[i] > max) {
+			max = v[i];
+			worst = i;
+		}
+	}
+	qsort(v, n, sizeof(v[0]), cmp_u32);
+	printf("%s: calls=%zu mean=%.2f median=%u p99=%u p99.9=%u max=%u worst_call=%zu\n", kind, n,
+	       (double)sum / (double)n, v[n / 2U], v[(n * 99U) / 100U], v[(n * 999U) / 1000U], max,
+	       worst);
+}
+
+/* Same output format as bench/tools/opcount, so the two can be diffed. */
+static int insns(const struct options *o)
+{
+	struct bench_allocator *a = bench_allocator_find(o->alloc);
+	struct bench_stream s;
+	struct bench_result res;
+	uint32_t *ai;
+	uint32_t *fi;
+	size_t na;
+	size_t nf;
+
+	if (a == NULL) {
+		usage();
+	}
+	if (!bench_stepcount_supported()) {
+		fprintf(stderr, "heap_bench: --mode=insns needs x86-64 Linux\n");
+		return 1;
+	}
+	if (!a->open(a, o->heap_bytes)) {
+		fprintf(stderr, "heap_bench: %s not available\n", a->name);
+		return 1;
+	}
+	bench_stream_make(&s, workload_of(o->workload), o->ops, o->seed);
+	ai = malloc(s.count * sizeof(uint32_t));
+	fi = malloc(s.count * sizeof(uint32_t));
+	if (ai == NULL || fi == NULL) {
+		abort();
+	}
+	bench_run_stepcount(a, &s, ai, &na, fi, &nf, &res);
+	printf("allocator=%s workload=%s ops=%zu allocs=%zu frees=%zu failed=%zu\n", a->name,
+	       s.name, s.count, s.allocs, res.frees, res.failed_allocs);
+	print_insns("alloc", ai, na);
+	print_insns("free", fi, nf);
+	free(ai);
+	free(fi);
+	bench_stream_destroy(&s);
+	return 0;
+}
+
 static int smoke(struct options *o)
 {
 	o->ops = 20000U;
@@ -428,6 +490,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.mode, "trace") == 0) {
 		return replay_one(&o, true);
+	}
+	if (strcmp(o.mode, "insns") == 0) {
+		return insns(&o);
 	}
 	ensure_static_tls(argv);
 	bench_clock_init();
