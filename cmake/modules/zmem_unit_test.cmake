@@ -19,9 +19,16 @@ set(ZMEM_VALGRIND_COMMAND valgrind --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite --track-origins=yes --quiet)
 
 find_path(CMOCKA_INCLUDE_DIR cmocka.h)
-find_library(CMOCKA_LIBRARY cmocka)
+if(ZMEM_M32)
+  # Debian multiarch: libcmocka-dev:i386 sits beside the 64-bit one.
+  find_library(CMOCKA_LIBRARY cmocka PATHS /usr/lib/i386-linux-gnu NO_DEFAULT_PATH)
+  set(cmocka_package "libcmocka-dev:i386 (after dpkg --add-architecture i386)")
+else()
+  find_library(CMOCKA_LIBRARY cmocka)
+  set(cmocka_package libcmocka-dev)
+endif()
 if(NOT CMOCKA_INCLUDE_DIR OR NOT CMOCKA_LIBRARY)
-  message(FATAL_ERROR "cmocka not found: install Debian's libcmocka-dev")
+  message(FATAL_ERROR "cmocka not found: install Debian's ${cmocka_package}")
 endif()
 
 function(zmem_write_config_header out)
