@@ -12,7 +12,8 @@
 # quoted strings stay strings. Sources listed here are compiled with that
 # header, so a core can be built several times with different configurations.
 # With -DZMEM_VALGRIND=ON every test runs under valgrind memcheck; any error
-# or definite leak fails it.
+# or definite leak fails it. Under valgrind, qemu-i386 (-DZMEM_M32=ON) and the
+# sanitizers, tests get ZMEM_TEST_SLOW=1 in their environment.
 
 option(ZMEM_VALGRIND "Run every unit test under valgrind memcheck" OFF)
 set(ZMEM_VALGRIND_COMMAND valgrind --error-exitcode=99 --leak-check=full
@@ -67,4 +68,9 @@ function(zmem_unit_test name)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "unit;${T_LABELS}")
+  # Emulated or instrumented runs are 10-50x slower: long randomized tests
+  # read ZMEM_TEST_SLOW and scale their operation counts down.
+  if(ZMEM_VALGRIND OR ZMEM_M32 OR ZMEM_SANITIZE)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "ZMEM_TEST_SLOW=1")
+  endif()
 endfunction()
