@@ -6,6 +6,8 @@
 #include <zephyr/kernel.h>
 #include <zephyr/zmem/port.h>
 
+#include "include/ksched.h"
+
 static const char *const level_names[Z_INIT_LEVEL_COUNT] = {
 	"EARLY", "PRE_KERNEL_1", "PRE_KERNEL_2", "POST_KERNEL", "APPLICATION",
 };
@@ -46,12 +48,19 @@ void z_sys_init_run_level(enum z_init_level level)
 	}
 }
 
-/* Bring the kernel up, run main(), and end the run with its return value. */
+/*
+ * Bring the kernel up on the calling context, which becomes the main thread
+ * (priority CONFIG_MAIN_THREAD_PRIORITY, named "main", essential while main()
+ * runs), run the SYS_INIT levels, start the K_THREAD_DEFINE threads, run
+ * main(), and end the whole run with its return value, whatever other
+ * threads still exist.
+ */
 FUNC_NORETURN void z_cstart(int (*app_main)(void))
 {
-	port_init();
+	z_sched_init();
 	for (int level = 0; level < Z_INIT_LEVEL_COUNT; level++) {
 		z_sys_init_run_level((enum z_init_level)level);
 	}
+	z_init_static_threads();
 	port_halt(app_main());
 }

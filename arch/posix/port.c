@@ -1,17 +1,19 @@
 /*
  * The POSIX port: clock, sleeping, console and halt for native_sim.
- * Threads, locks and wait queues join this port with the kernel's threads.
+ * Threads are in thread.c, interrupts (the tick, masking, irq_offload) in
+ * irq.c.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <zephyr/zmem/port.h>
+#include "posix_port.h"
 
 static uint64_t boot_ns;
+static bool port_ready;
 
 static uint64_t monotonic_ns(void)
 {
@@ -23,9 +25,14 @@ static uint64_t monotonic_ns(void)
 
 void port_init(void)
 {
+	if (port_ready) {
+		return;
+	}
+	port_ready = true;
 	/* Line-buffered, so output survives a crash and interleaves sensibly with stderr. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	boot_ns = monotonic_ns();
+	posix_irq_init();
 }
 
 uint64_t port_uptime_ns(void)
@@ -58,13 +65,23 @@ void port_busy_wait_us(uint32_t usec)
 	}
 }
 
+/*
+ * Masked, so that a thread is never parked by a tick while it holds stdio's
+ * lock: the next printk of another thread would wait for it forever.
+ */
 int arch_printk_char_out(int c)
 {
-	return putchar(c);
+	unsigned int key = arch_irq_lock();
+	int ret = putchar(c);
+
+	arch_irq_unlock(key);
+	return ret;
 }
 
+/* Masked for good: no tick may switch away from the exiting thread. */
 void port_halt(int status)
 {
+	(void)arch_irq_lock();
 	fflush(stdout);
 	exit(status);
 }

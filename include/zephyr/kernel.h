@@ -15,6 +15,10 @@
 
 #include <zephyr/fatal.h>
 #include <zephyr/init.h>
+#include <zephyr/kernel/sem.h>
+#include <zephyr/kernel/thread.h>
+#include <zephyr/kernel_structs.h>
+#include <zephyr/spinlock.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/sys/iterable_sections.h>
 #include <zephyr/sys/printk.h>

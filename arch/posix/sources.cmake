@@ -1,0 +1,19 @@
+# Source lists for host builds that link the kernel and the POSIX port
+# directly (unit tests): include() this file, then add
+#   ${ZMEM_KERNEL_THREAD_SOURCES} ${ZMEM_POSIX_PORT_SOURCES}
+# to a zmem_unit_test's SOURCES and `Threads::Threads` to its LIBS.
+# Inputs: none. Outputs: the two variables (absolute paths).
+get_filename_component(_zmem_root ${CMAKE_CURRENT_LIST_DIR}/../.. ABSOLUTE)
+set(ZMEM_POSIX_PORT_SOURCES
+  ${_zmem_root}/arch/posix/port.c
+  ${_zmem_root}/arch/posix/irq.c
+  ${_zmem_root}/arch/posix/thread.c)
+set(ZMEM_KERNEL_THREAD_SOURCES
+  ${_zmem_root}/kernel/fatal.c
+  ${_zmem_root}/kernel/init.c
+  ${_zmem_root}/kernel/sched.c
+  ${_zmem_root}/kernel/sem.c
+  ${_zmem_root}/kernel/sleep.c
+  ${_zmem_root}/kernel/thread.c
+  ${_zmem_root}/kernel/timeout.c
+  ${_zmem_root}/kernel/uptime.c)
