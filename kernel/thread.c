@@ -99,7 +99,12 @@ void z_sched_init(void)
 	_kernel.slice_prio = CONFIG_TIMESLICE_PRIORITY;
 #endif
 	_kernel.ready = true;
-	z_ready_thread_locked(&z_main_thread);
+	if (IS_ENABLED(CONFIG_SMP)) {
+		/* Already running: an unpark would leave a stale wake-up token. */
+		z_main_thread.base.thread_state = _THREAD_QUEUED;
+	} else {
+		z_ready_thread_locked(&z_main_thread);
+	}
 	if (!IS_ENABLED(CONFIG_SMP)) {
 		z_idle_thread_init();
 	}

@@ -208,11 +208,15 @@ void arch_switch(struct k_thread *old, struct k_thread *next)
 	become_owner(self);
 }
 
+/*
+ * In SMP mode a joiner woken by the exit may already be reusing `old`, so the
+ * dying context is found through posix_self, never through `old`.
+ */
 void arch_switch_exit(struct k_thread *old, struct k_thread *next)
 {
-	struct posix_ctx *self = old->arch.ctx;
+	struct posix_ctx *self = posix_self;
 
-	old->arch.ctx = NULL;
+	(void)old;
 	z_sched_exit_release();
 	if (next != NULL) {
 		hand_to(next->arch.ctx);

@@ -126,7 +126,9 @@ void arch_switch(struct k_thread *old, struct k_thread *next);
 
 /*
  * `old` (the current thread) is dead: switch to `next` and release old's
- * context. In SMP mode `next` is NULL (nothing to hand over). Never returns.
+ * context. In SMP mode `next` is NULL (nothing to hand over), and joiners
+ * woken by the exit may already be reusing `old`'s storage: the port must
+ * identify the dying context without reading `old`. Never returns.
  */
 FUNC_NORETURN void arch_switch_exit(struct k_thread *old, struct k_thread *next);
 
