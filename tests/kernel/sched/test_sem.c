@@ -1,0 +1,242 @@
+/*
+ * k_sem: every call and error code, hand-off order (priority, then arrival),
+ * reset, ISR use, and timeouts that never end early. Built in baton and SMP
+ * modes; exact wake orders are checked in baton mode only.
+ */
+#include "../../support/zmem_test.h"
+
+#include <string.h>
+#include <zephyr/irq_offload.h>
+#include <zephyr/kernel.h>
+
+void z_cstart(int (*app_main)(void));
+
+#define NT 4
+#define BATON (!IS_ENABLED(CONFIG_SMP))
+
+K_THREAD_STACK_ARRAY_DEFINE(stacks, NT, 4096);
+static struct k_thread threads[NT];
+
+K_SEM_DEFINE(static_sem, 2, 5);
+static struct k_sem sem;
+
+static char order[16];
+static int results[NT];
+
+static void waiter_entry(void *p1, void *p2, void *p3)
+{
+	int i = (int)(uintptr_t)p1;
+	int ret = k_sem_take(&sem, K_SECONDS(30));
+	size_t n;
+
+	results[i] = ret;
+	if (ret == 0) {
+		unsigned int key = arch_irq_lock();
+
+		n = strlen(order);
+		order[n] = (char)('A' + i);
+		order[n + 1] = '\0';
+		arch_irq_unlock(key);
+	}
+}
+
+static void spawn_waiter(int i, int prio)
+{
+	k_thread_create(&threads[i], stacks[i], K_THREAD_STACK_SIZEOF(stacks[i]), waiter_entry,
+			(void *)(uintptr_t)i, NULL, NULL, prio, 0, K_NO_WAIT);
+}
+
+static void join(int n)
+{
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(k_thread_join(&threads[i], K_SECONDS(30)), 0);
+	}
+}
+
+/* Wait until `n` threads wait on `sem` (SMP: they start in parallel). */
+static void wait_for_waiters(int n)
+{
+	for (int spins = 0; spins < 5000; spins++) {
+		int count = 0;
+		unsigned int key = arch_irq_lock();
+
+		for (struct k_thread *t = z_waitq_head(&sem.wait_q); t != NULL;
+		     t = t->base.qnode.next == &sem.wait_q.waitq
+			     ? NULL
+			     : CONTAINER_OF(t->base.qnode.next, struct k_thread, base.qnode)) {
+			count++;
+		}
+		arch_irq_unlock(key);
+		if (count >= n) {
+			return;
+		}
+		k_msleep(1);
+	}
+	fail_msg("waiters never arrived");
+}
+
+static void test_init_rules(void **state)
+{
+	assert_int_equal(k_sem_init(&sem, 0, 0), -EINVAL);
+	assert_int_equal(k_sem_init(&sem, 3, 2), -EINVAL);
+	assert_int_equal(k_sem_init(&sem, 2, 2), 0);
+	assert_int_equal(k_sem_count_get(&sem), 2);
+	assert_int_equal(k_sem_init(&sem, 0, K_SEM_MAX_LIMIT), 0);
+	assert_int_equal(k_sem_count_get(&sem), 0);
+	assert_int_equal(k_sem_count_get(&static_sem), 2);
+	assert_int_equal(k_sem_take(&static_sem, K_NO_WAIT), 0);
+	assert_int_equal(k_sem_take(&static_sem, K_NO_WAIT), 0);
+	assert_int_equal(k_sem_take(&static_sem, K_NO_WAIT), -EBUSY);
+}
+
+static void test_give_saturates_at_limit(void **state)
+{
+	assert_int_equal(k_sem_init(&sem, 0, 3), 0);
+	for (int i = 0; i < 10; i++) {
+		k_sem_give(&sem);
+	}
+	assert_int_equal(k_sem_count_get(&sem), 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(k_sem_take(&sem, K_NO_WAIT), 0);
+	}
+	assert_int_equal(k_sem_take(&sem, K_NO_WAIT), -EBUSY);
+	assert_int_equal(k_sem_count_get(&sem), 0);
+}
+
+static void test_take_times_out(void **state)
+{
+	int64_t t0;
+
+	assert_int_equal(k_sem_init(&sem, 0, 1), 0);
+	t0 = k_uptime_ticks();
+	assert_int_equal(k_sem_take(&sem, K_MSEC(20)), -EAGAIN);
+	assert_true(k_uptime_ticks() - t0 >= K_MSEC(20).ticks);
+	assert_true(k_uptime_ticks() - t0 < K_MSEC(5000).ticks);
+	/* A give after the timeout counts: the timed-out waiter is gone. */
+	k_sem_give(&sem);
+	assert_int_equal(k_sem_count_get(&sem), 1);
+}
+
+static void test_hand_off_by_priority_then_fifo(void **state)
+{
+	assert_int_equal(k_sem_init(&sem, 0, 10), 0);
+	order[0] = '\0';
+	spawn_waiter(0, 5);
+	wait_for_waiters(1);
+	spawn_waiter(1, 5);
+	wait_for_waiters(2);
+	spawn_waiter(2, 2);
+	wait_for_waiters(3);
+	k_sched_lock();
+	for (int i = 0; i < 3; i++) {
+		k_sem_give(&sem);
+		/* Handed over: the count stays 0 while a waiter takes the unit. */
+		assert_int_equal(k_sem_count_get(&sem), 0);
+	}
+	k_sched_unlock();
+	join(3);
+	assert_int_equal(strlen(order), 3);
+	if (BATON) {
+		assert_string_equal(order, "CAB");
+	}
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(results[i], 0);
+	}
+}
+
+static void test_reset_wakes_waiters_with_eagain(void **state)
+{
+	assert_int_equal(k_sem_init(&sem, 0, 10), 0);
+	spawn_waiter(0, 1);
+	spawn_waiter(1, 1);
+	wait_for_waiters(2);
+	k_sem_reset(&sem);
+	join(2);
+	assert_int_equal(results[0], -EAGAIN);
+	assert_int_equal(results[1], -EAGAIN);
+	k_sem_give(&sem);
+	k_sem_give(&sem);
+	k_sem_reset(&sem);
+	assert_int_equal(k_sem_count_get(&sem), 0);
+}
+
+static volatile int isr_ret[3];
+static volatile bool isr_flag;
+
+static void isr_fn(const void *p)
+{
+	isr_flag = k_is_in_isr();
+	isr_ret[0] = k_sem_take(&sem, K_NO_WAIT);
+	k_sem_give(&sem);
+	isr_ret[1] = k_sem_take(&sem, K_NO_WAIT);
+	k_sem_give(&sem);
+}
+
+static void test_isr_take_no_wait_and_give(void **state)
+{
+	assert_int_equal(k_sem_init(&sem, 0, 1), 0);
+	irq_offload(isr_fn, NULL);
+	assert_true(isr_flag);
+	assert_int_equal(isr_ret[0], -EBUSY);
+	assert_int_equal(isr_ret[1], 0);
+	assert_int_equal(k_sem_count_get(&sem), 1);
+}
+
+static void isr_give_fn(const void *p)
+{
+	k_sem_give(&sem);
+}
+
+static void test_isr_give_wakes_waiter(void **state)
+{
+	assert_int_equal(k_sem_init(&sem, 0, 1), 0);
+	results[0] = 99;
+	spawn_waiter(0, K_PRIO_COOP(1));
+	wait_for_waiters(1);
+	irq_offload(isr_give_fn, NULL);
+	if (BATON) {
+		/* The cooperative waiter ran at interrupt exit, before main went on. */
+		assert_int_equal(results[0], 0);
+	}
+	join(1);
+	assert_int_equal(results[0], 0);
+}
+
+static void isr_take_forever(const void *p)
+{
+	(void)k_sem_take(&sem, K_FOREVER);
+}
+
+static void test_isr_blocking_take_asserts(void **state)
+{
+	assert_int_equal(k_sem_init(&sem, 0, 1), 0);
+	zmem_test_assert_quiet(1);
+	expect_assert_failure(irq_offload(isr_take_forever, NULL));
+	zmem_test_assert_quiet(0);
+	/* The port noticed that the interrupt was left by longjmp. */
+	assert_false(k_is_in_isr());
+	assert_int_equal(k_sem_take(&sem, K_MSEC(2)), -EAGAIN);
+	k_sem_give(&sem);
+	assert_int_equal(k_sem_take(&sem, K_MSEC(2)), 0);
+}
+
+static int all_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_rules),
+		cmocka_unit_test(test_give_saturates_at_limit),
+		cmocka_unit_test(test_take_times_out),
+		cmocka_unit_test(test_hand_off_by_priority_then_fifo),
+		cmocka_unit_test(test_reset_wakes_waiters_with_eagain),
+		cmocka_unit_test(test_isr_take_no_wait_and_give),
+		cmocka_unit_test(test_isr_give_wakes_waiter),
+		cmocka_unit_test(test_isr_blocking_take_asserts),
+		cmocka_unit_test(test_take_times_out),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+int main(void)
+{
+	z_cstart(all_tests);
+}
