@@ -163,10 +163,18 @@ static int swap_baton(unsigned int key)
 static int swap_smp(unsigned int key)
 {
 	struct k_thread *cur = _current;
+	bool blocked = (cur->base.thread_state & _THREAD_QUEUED) == 0U;
 
 	z_spin_release(&_sched_spinlock);
-	if ((cur->base.thread_state & _THREAD_QUEUED) == 0U) {
+	if (blocked) {
 		arch_thread_park(cur);
+		/*
+		 * The waker unparked us inside its critical section and may still
+		 * be using objects we are about to reuse (a joined thread's
+		 * storage): wait until it has left.
+		 */
+		z_spin_acquire(&_sched_spinlock);
+		z_spin_release(&_sched_spinlock);
 	} else {
 		arch_spin_relax(); /* a yield: let the host run someone else */
 	}

@@ -85,14 +85,17 @@ static void park(struct posix_ctx *c)
 
 static void become_owner(struct posix_ctx *c)
 {
-	__atomic_store_n(&posix_running_tid, c->tid, __ATOMIC_RELEASE);
+	__atomic_store_n(&posix_running_tid, __atomic_load_n(&c->tid, __ATOMIC_RELAXED),
+			 __ATOMIC_RELEASE);
 }
 
 static void hand_to(struct posix_ctx *next)
 {
 	__atomic_store_n(&posix_running, next, __ATOMIC_RELEASE);
-	if (next->tid != 0) {
-		__atomic_store_n(&posix_running_tid, next->tid, __ATOMIC_RELEASE);
+	int32_t tid = __atomic_load_n(&next->tid, __ATOMIC_ACQUIRE);
+
+	if (tid != 0) {
+		__atomic_store_n(&posix_running_tid, tid, __ATOMIC_RELEASE);
 	}
 	unpark(next);
 }
@@ -250,9 +253,11 @@ void arch_thread_reap(struct k_thread *thread)
 	free(c);
 }
 
+/* `thread` is the caller; its ctx comes from TLS, as a reaper may clear arch.ctx. */
 void arch_thread_park(struct k_thread *thread)
 {
-	park(thread->arch.ctx);
+	(void)thread;
+	park(posix_self);
 }
 
 void arch_thread_unpark(struct k_thread *thread)

@@ -245,27 +245,31 @@ static void test_yield_round_robin(void **state)
 }
 
 /* Time slicing: two equal-priority spinners both progress without yielding. */
-static volatile uint32_t spin_count[2];
-static volatile bool spin_stop;
+/* Atomics: in SMP mode the spinners really run at the same time. */
+static uint32_t spin_count[2];
+static bool spin_stop;
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 static int64_t spin_end; /* one deadline for both spinners */
 
 static void spinner_entry(void *p1, void *p2, void *p3)
 {
 	int me = (int)(uintptr_t)p1;
 
-	while (!spin_stop && k_uptime_get() < spin_end) {
-		spin_count[me]++;
+	while (!LOAD(spin_stop) && k_uptime_get() < spin_end) {
+		STORE(spin_count[me], LOAD(spin_count[me]) + 1U);
 		/* Stop early once both ran: saves time on slow hosts. */
-		if (spin_count[0] > 1000 && spin_count[1] > 1000) {
-			spin_stop = true;
+		if (LOAD(spin_count[0]) > 1000 && LOAD(spin_count[1]) > 1000) {
+			STORE(spin_stop, true);
 		}
 	}
 }
 
 static void run_spinners(void)
 {
-	spin_count[0] = spin_count[1] = 0;
-	spin_stop = false;
+	STORE(spin_count[0], 0U);
+	STORE(spin_count[1], 0U);
+	STORE(spin_stop, false);
 	spin_end = k_uptime_get() + 300;
 	k_sched_lock();
 	spawn(0, spinner_entry, (void *)0, NULL, 3, K_NO_WAIT);
@@ -291,8 +295,9 @@ static void test_time_slicing(void **state)
 /* A preemptible busy thread does not starve a more urgent sleeper. */
 static void test_tick_preempts_busy_thread(void **state)
 {
-	spin_count[0] = spin_count[1] = 0;
-	spin_stop = false;
+	STORE(spin_count[0], 0U);
+	STORE(spin_count[1], 0U);
+	STORE(spin_stop, false);
 	spin_end = k_uptime_get() + 10000;
 	log_reset();
 	spawn(0, spinner_entry, (void *)0, NULL, 5, K_NO_WAIT);
@@ -300,7 +305,7 @@ static void test_tick_preempts_busy_thread(void **state)
 	k_msleep(1); /* let the spinner run */
 	assert_int_equal(k_thread_join(&threads[1], K_SECONDS(5)), 0);
 	assert_string_equal(log_buf, "s");
-	spin_stop = true;
+	STORE(spin_stop, true);
 	join_all(1);
 }
 

@@ -10,6 +10,7 @@
 #include <zephyr/kernel.h>
 
 void z_cstart(int (*app_main)(void));
+extern struct k_spinlock _sched_spinlock; /* white-box: to count waiters */
 
 #define NT 4
 #define BATON (!IS_ENABLED(CONFIG_SMP))
@@ -21,6 +22,7 @@ K_SEM_DEFINE(static_sem, 2, 5);
 static struct k_sem sem;
 
 static char order[16];
+static struct k_spinlock order_lock;
 static int results[NT];
 
 static void waiter_entry(void *p1, void *p2, void *p3)
@@ -31,12 +33,12 @@ static void waiter_entry(void *p1, void *p2, void *p3)
 
 	results[i] = ret;
 	if (ret == 0) {
-		unsigned int key = arch_irq_lock();
+		k_spinlock_key_t key = k_spin_lock(&order_lock);
 
 		n = strlen(order);
 		order[n] = (char)('A' + i);
 		order[n + 1] = '\0';
-		arch_irq_unlock(key);
+		k_spin_unlock(&order_lock, key);
 	}
 }
 
@@ -58,7 +60,7 @@ static void wait_for_waiters(int n)
 {
 	for (int spins = 0; spins < 5000; spins++) {
 		int count = 0;
-		unsigned int key = arch_irq_lock();
+		k_spinlock_key_t key = k_spin_lock(&_sched_spinlock);
 
 		for (struct k_thread *t = z_waitq_head(&sem.wait_q); t != NULL;
 		     t = t->base.qnode.next == &sem.wait_q.waitq
@@ -66,7 +68,7 @@ static void wait_for_waiters(int n)
 			     : CONTAINER_OF(t->base.qnode.next, struct k_thread, base.qnode)) {
 			count++;
 		}
-		arch_irq_unlock(key);
+		k_spin_unlock(&_sched_spinlock, key);
 		if (count >= n) {
 			return;
 		}
