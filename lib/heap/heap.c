@@ -72,37 +72,37 @@ static ALWAYS_INLINE unsigned int class_search(const struct z_heap *h, unsigned 
 
 /* ---- free lists: circular, doubly linked, new chunks enter at the tail ---- */
 
-HEAP_LIST_FN void list_remove_cls(struct z_heap *h, chunkid_t c, unsigned int cls)
+HEAP_LIST_FN void list_remove_cls(struct z_heap *h, chunkid_t c, unsigned int cls, bool wide)
 {
 	chunkid_t next = chunk_field(h, c, FREE_NEXT);
 
 	if (next == c) {
-		set_class_head(h, cls, 0U);
+		set_class_head_w(h, cls, 0U, wide);
 		class_clear_avail(h, cls);
 	} else {
 		chunkid_t prev = chunk_field(h, c, FREE_PREV);
 
 		chunk_set(h, prev, FREE_NEXT, next);
 		chunk_set(h, next, FREE_PREV, prev);
-		if (class_head(h, cls) == c) {
-			set_class_head(h, cls, next);
+		if (class_head_w(h, cls, wide) == c) {
+			set_class_head_w(h, cls, next, wide);
 		}
 	}
 }
 
-static ALWAYS_INLINE void list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
+static ALWAYS_INLINE void list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz, bool wide)
 {
-	list_remove_cls(h, c, size_class(sz));
+	list_remove_cls(h, c, size_class(sz), wide);
 	heap_stats_listed(h, sz, false);
 }
 
-HEAP_LIST_FN void list_add(struct z_heap *h, chunkid_t c, chunksz_t sz)
+HEAP_LIST_FN void list_add(struct z_heap *h, chunkid_t c, chunksz_t sz, bool wide)
 {
 	unsigned int cls = size_class(sz);
-	chunkid_t head = class_head(h, cls);
+	chunkid_t head = class_head_w(h, cls, wide);
 
 	if (head == 0U) {
-		set_class_head(h, cls, c);
+		set_class_head_w(h, cls, c, wide);
 		chunk_set(h, c, FREE_PREV, c);
 		chunk_set(h, c, FREE_NEXT, c);
 		class_set_avail(h, cls);
@@ -118,16 +118,16 @@ HEAP_LIST_FN void list_add(struct z_heap *h, chunkid_t c, chunksz_t sz)
 }
 
 /* Puts a free run back: on a list when it can hold the links, else it stays a solo unit. */
-static ALWAYS_INLINE void release_run(struct z_heap *h, chunkid_t c, chunksz_t sz)
+static ALWAYS_INLINE void release_run(struct z_heap *h, chunkid_t c, chunksz_t sz, bool wide)
 {
 	if (sz >= min_free_units(h)) {
-		list_add(h, c, sz);
+		list_add(h, c, sz, wide);
 	}
 }
 
 void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
 {
-	list_remove(h, c, sz);
+	list_remove(h, c, sz, wide_heads(h));
 }
 
 /* ---- split / take ---- */
@@ -141,19 +141,19 @@ void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
  * class is used; every chunk there fits, and its head is within one class width of that
  * class's best fit.
  */
-HEAP_LIST_FN chunkid_t take_chunk(struct z_heap *h, chunksz_t sz)
+HEAP_LIST_FN chunkid_t take_chunk(struct z_heap *h, chunksz_t sz, bool wide)
 {
 	unsigned int cls = size_class(sz);
-	chunkid_t c = class_head(h, cls);
+	chunkid_t c = class_head_w(h, cls, wide);
 
 	if (c == 0U || chunk_size(h, c) < sz) {
 		cls = class_search(h, cls + 1U);
 		if (cls == 0U) {
 			return 0U;
 		}
-		c = class_head(h, cls);
+		c = class_head_w(h, cls, wide);
 	}
-	list_remove_cls(h, c, cls);
+	list_remove_cls(h, c, cls, wide);
 
 	chunksz_t csz = chunk_size(h, c);
 
@@ -166,7 +166,7 @@ HEAP_LIST_FN chunkid_t take_chunk(struct z_heap *h, chunksz_t sz)
 		chunk_set(h, r, LEFT_SIZE, sz);
 		set_chunk_size_used(h, r, rsz, false);
 		set_left_size(h, c + csz, rsz);
-		release_run(h, r, rsz);
+		release_run(h, r, rsz, wide);
 	}
 	set_chunk_size_used(h, c, sz, true);
 	return c;
@@ -177,7 +177,7 @@ HEAP_LIST_FN chunkid_t take_chunk(struct z_heap *h, chunksz_t sz)
  * aligned-alloc and realloc trimmings can free a chunk smaller than a listable one
  * (`may_be_solo`); a block that was allocated whole is always listable.
  */
-HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo)
+HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo, bool wide)
 {
 	chunksz_t sz = chunk_size(h, c);
 	chunkid_t rc = c + sz;
@@ -188,7 +188,7 @@ HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo)
 		chunksz_t rsz = chunk_size(h, rc);
 
 		if (rsz >= min_free_units(h)) {
-			list_remove(h, rc, rsz);
+			list_remove(h, rc, rsz, wide);
 		}
 		sz += rsz;
 	}
@@ -196,7 +196,7 @@ HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo)
 		chunksz_t lsz = chunk_size(h, lc);
 
 		if (lsz >= min_free_units(h)) {
-			list_remove(h, lc, lsz);
+			list_remove(h, lc, lsz, wide);
 		}
 		/* The swallowed header must read "free" so that a second free is caught. */
 		set_chunk_size_used(h, c, 0U, false);
@@ -209,20 +209,20 @@ HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo)
 	set_chunk_size_used(h, c, sz, false);
 	set_left_size(h, c + sz, sz);
 	if (may_be_solo) {
-		release_run(h, c, sz);
+		release_run(h, c, sz, wide);
 	} else {
-		list_add(h, c, sz);
+		list_add(h, c, sz, wide);
 	}
 }
 
 chunkid_t heap_take_chunk(struct z_heap *h, chunksz_t sz)
 {
-	return take_chunk(h, sz);
+	return take_chunk(h, sz, wide_heads(h));
 }
 
 void heap_free_run(struct z_heap *h, chunkid_t c)
 {
-	free_chunk(h, c, true);
+	free_chunk(h, c, true, wide_heads(h));
 }
 
 void heap_shrink_used(struct z_heap *h, chunkid_t c, chunksz_t units)
@@ -237,7 +237,7 @@ void heap_shrink_used(struct z_heap *h, chunkid_t c, chunksz_t units)
 	chunk_set(h, tail, LEFT_SIZE, units);
 	set_chunk_size_used(h, tail, csz - units, true);
 	set_left_size(h, c + csz, csz - units);
-	free_chunk(h, tail, true);
+	free_chunk(h, tail, true, wide_heads(h));
 }
 
 /* ---- pointer checks ---- */
@@ -329,7 +329,8 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 	if (sz == 0U) {
 		return NULL;
 	}
-	c = take_chunk(h, sz);
+	/* Two specialised copies on 64-bit hosts; one (constant width) elsewhere. */
+	c = wide_heads(h) ? take_chunk(h, sz, true) : take_chunk(h, sz, false);
 	if (c == 0U) {
 		return NULL;
 	}
@@ -364,7 +365,11 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	c = mem_to_chunk(h, mem);
 	heap_listener_notify_free(HEAP_ID_FROM_POINTER(heap), mem,
 				  chunk_bytes(chunk_size(h, c)));
-	free_chunk(h, c, false);
+	if (wide_heads(h)) {
+		free_chunk(h, c, false, true);
+	} else {
+		free_chunk(h, c, false, false);
+	}
 }
 
 uint32_t sys_heap_bad_free_count(struct sys_heap *heap)
@@ -414,7 +419,7 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 	set_chunk_size_used(h, chunk0, units - chunk0, false);
 	chunk_set(h, units, LEFT_SIZE, units - chunk0);
 	set_chunk_size_used(h, units, 0U, true);
-	list_add(h, chunk0, units - chunk0);
+	list_add(h, chunk0, units - chunk0, wide_heads(h));
 	heap->heap = h;
 
 #if defined(CONFIG_SYS_HEAP_ARRAY_SIZE) && (CONFIG_SYS_HEAP_ARRAY_SIZE > 0)

@@ -272,14 +272,16 @@ static ALWAYS_INLINE uint32_t *class_avail(const struct z_heap *h)
 
 /*
  * List heads are 16-bit whenever every chunk id fits (heaps below 0x10000 units, 512 KiB),
- * big layout included: on a 16 KiB 64-bit heap that halves the metadata (288 -> 144 bytes
- * of heads), which is worth about 1 % of the heap in the fragmentation benchmark.
+ * on 64-bit hosts too: on a 16 KiB 64-bit heap that halves the heads (288 -> 144 bytes),
+ * about 1 % of the heap in the fragmentation benchmark. 32-bit big heaps keep 32-bit heads,
+ * so that MCU builds decide the width at compile time; 64-bit builds decide it once per
+ * call (the hot paths are compiled for both widths, see heap.c).
  */
 #define HEAP_HEADS16_MAX_UNITS 0xffffU
 
 static ALWAYS_INLINE bool wide_heads_units(chunksz_t units)
 {
-	return big_heap_units(units) && units > HEAP_HEADS16_MAX_UNITS;
+	return big_heap_units(units) && (sizeof(void *) == 4U || units > HEAP_HEADS16_MAX_UNITS);
 }
 
 static ALWAYS_INLINE bool wide_heads(const struct z_heap *h)
@@ -287,21 +289,27 @@ static ALWAYS_INLINE bool wide_heads(const struct z_heap *h)
 	return wide_heads_units(h->end_chunk);
 }
 
-static ALWAYS_INLINE chunkid_t class_head(const struct z_heap *h, unsigned int cls)
+static ALWAYS_INLINE chunkid_t class_head_w(const struct z_heap *h, unsigned int cls, bool wide)
 {
-	if (wide_heads(h)) {
+	if (wide) {
 		return ((heap_u32_t *)class_heads(h))[cls];
 	}
 	return ((heap_u16_t *)class_heads(h))[cls];
 }
 
-static ALWAYS_INLINE void set_class_head(struct z_heap *h, unsigned int cls, chunkid_t c)
+static ALWAYS_INLINE void set_class_head_w(struct z_heap *h, unsigned int cls, chunkid_t c,
+					   bool wide)
 {
-	if (wide_heads(h)) {
+	if (wide) {
 		((heap_u32_t *)class_heads(h))[cls] = c;
 	} else {
 		((heap_u16_t *)class_heads(h))[cls] = (uint16_t)c;
 	}
+}
+
+static ALWAYS_INLINE chunkid_t class_head(const struct z_heap *h, unsigned int cls)
+{
+	return class_head_w(h, cls, wide_heads(h));
 }
 
 /* Number of classes a heap of `units` needs (its largest chunk is smaller than that). */

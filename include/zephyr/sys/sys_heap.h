@@ -77,7 +77,8 @@ struct sys_heap_free_info {
 #define Z_HEAP_LOG2(x) (31U - (unsigned int)__builtin_clz((unsigned int)(x)))
 #define Z_HEAP_CLASS(u) \
 	(((Z_HEAP_LOG2((u) | 8U) - 3U) << 3) + ((unsigned int)(u) >> (Z_HEAP_LOG2((u) | 8U) - 3U)))
-#define Z_HEAP_HEAD_BYTES(u) ((Z_HEAP_HDR_BYTES == 8U && (u) > 0xffffU) ? 4U : 2U)
+#define Z_HEAP_HEAD_BYTES(u) \
+	((Z_HEAP_HDR_BYTES == 8U && (sizeof(void *) == 4U || (u) > 0xffffU)) ? 4U : 2U)
 #define Z_HEAP_CHUNK0_UNITS(u)                                                              \
 	(((Z_HEAP_STRUCT_BYTES + Z_HEAP_HEAD_BYTES(u) * (Z_HEAP_CLASS(u) + 1U) + 3U) / 4U * \
 	  4U + 4U * ((Z_HEAP_CLASS(u) + 33U) / 32U) + 7U) / 8U)
