@@ -33,6 +33,8 @@ static int statics_init(void)
 }
 SYS_INIT(statics_init, PRE_KERNEL_1, 30);
 
+STRUCT_SECTION_DECLARE(k_heap);
+
 int k_heap_array_get(struct k_heap **heap)
 {
 	int n;

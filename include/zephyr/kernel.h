@@ -15,6 +15,8 @@
 
 #include <zephyr/fatal.h>
 #include <zephyr/init.h>
+#include <zephyr/kernel/k_heap.h>
+#include <zephyr/kernel/mem_slab.h>
 #include <zephyr/kernel/sem.h>
 #include <zephyr/kernel/thread.h>
 #include <zephyr/kernel_structs.h>

@@ -78,7 +78,7 @@ static void test_aligned(void **state)
 	assert_true(sys_heap_validate(&test_heap.heap));
 }
 
-static void test_calloc(void **state)
+static void test_calloc_zeroes(void **state)
 {
 	unsigned char *p = k_heap_calloc(&test_heap, 10, 12, K_NO_WAIT);
 
@@ -91,7 +91,7 @@ static void test_calloc(void **state)
 	assert_null(k_heap_calloc(&test_heap, 0, 8, K_NO_WAIT));
 }
 
-static void test_realloc(void **state)
+static void test_realloc_keeps_data(void **state)
 {
 	char *p = k_heap_realloc(&test_heap, NULL, 32, K_NO_WAIT);
 	char *q;
@@ -202,8 +202,8 @@ int run_kheap_tests(void)
 		cmocka_unit_test(test_min_size),
 		cmocka_unit_test(test_alloc_free_basics),
 		cmocka_unit_test(test_aligned),
-		cmocka_unit_test(test_calloc),
-		cmocka_unit_test(test_realloc),
+		cmocka_unit_test(test_calloc_zeroes),
+		cmocka_unit_test(test_realloc_keeps_data),
 		cmocka_unit_test(test_double_free_asserts),
 		cmocka_unit_test(test_timeout_expires),
 		cmocka_unit_test(test_blocked_alloc_is_served_by_free),

@@ -42,7 +42,7 @@ static void test_overflow_sizes(void **state)
 	assert_null(k_realloc(NULL, SIZE_MAX));
 }
 
-static void test_calloc(void **state)
+static void test_calloc_zeroes(void **state)
 {
 	unsigned char *p = k_calloc(16, 9);
 	void *z = k_calloc(0, 9);
@@ -69,7 +69,7 @@ static void test_aligned_alloc(void **state)
 	assert_true(sys_heap_validate(&_system_heap.heap));
 }
 
-static void test_realloc(void **state)
+static void test_realloc_keeps_data(void **state)
 {
 	char *p;
 	char *q;
@@ -157,9 +157,9 @@ int run_mempool_tests(void)
 		cmocka_unit_test(test_malloc_zero_is_unique),
 		cmocka_unit_test(test_malloc_alignment_and_use),
 		cmocka_unit_test(test_overflow_sizes),
-		cmocka_unit_test(test_calloc),
+		cmocka_unit_test(test_calloc_zeroes),
 		cmocka_unit_test(test_aligned_alloc),
-		cmocka_unit_test(test_realloc),
+		cmocka_unit_test(test_realloc_keeps_data),
 		cmocka_unit_test(test_foreign_pointers_are_refused),
 		cmocka_unit_test(test_stats_follow_usage),
 		cmocka_unit_test(test_thread_resource_pool),
