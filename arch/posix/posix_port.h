@@ -30,6 +30,7 @@ struct posix_ctx {
 	bool is_main;          /* the process's main thread: it never exits */
 	bool reaped;           /* aborted by another thread, which frees this ctx */
 	struct k_thread *thread;
+	struct posix_ctx *next_free; /* in the recycling pool */
 	sigjmp_buf exit_jmp;   /* where a dying thread unwinds to */
 };
 

@@ -39,6 +39,45 @@ int32_t posix_running_tid;
 #define HOST_STACK_MIN (256U << 10)
 #endif
 
+/*
+ * Contexts are recycled, never freed: a waker's futex_wake() may reach a
+ * context just after its thread died (the wake-up is the last step of the
+ * hand-off), and on a recycled context that is only a spurious wake-up, which
+ * park() tolerates. The pool is as large as the most threads alive at once.
+ */
+static struct posix_ctx *ctx_pool;
+static pthread_mutex_t ctx_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct posix_ctx *ctx_get(void)
+{
+	struct posix_ctx *c;
+
+	pthread_mutex_lock(&ctx_pool_lock);
+	c = ctx_pool;
+	if (c != NULL) {
+		ctx_pool = c->next_free;
+	}
+	pthread_mutex_unlock(&ctx_pool_lock);
+	if (c == NULL) {
+		return calloc(1, sizeof(*c));
+	}
+	__atomic_store_n(&c->run, RUN_PARKED, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->stopped, 0U, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->tid, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->reaped, false, __ATOMIC_RELAXED);
+	c->is_main = false;
+	c->thread = NULL;
+	return c;
+}
+
+static void ctx_put(struct posix_ctx *c)
+{
+	pthread_mutex_lock(&ctx_pool_lock);
+	c->next_free = ctx_pool;
+	ctx_pool = c;
+	pthread_mutex_unlock(&ctx_pool_lock);
+}
+
 int32_t posix_gettid(void)
 {
 	return (int32_t)syscall(SYS_gettid);
@@ -113,6 +152,19 @@ FUNC_NORETURN void posix_die(struct posix_ctx *c)
 	siglongjmp(c->exit_jmp, 1);
 }
 
+/* Runs the thread; returns only when posix_die() unwinds it. */
+static __noinline void run_until_death(void)
+{
+	if (sigsetjmp(posix_self->exit_jmp, 1) == 0) {
+		park(posix_self);
+		if (!IS_ENABLED(CONFIG_SMP)) {
+			become_owner(posix_self);
+		}
+		arch_irq_unlock(0U); /* new threads start unmasked; take a pending tick */
+		z_thread_entry(posix_self->thread);
+	}
+}
+
 static void *thread_trampoline(void *arg)
 {
 	struct posix_ctx *c = arg;
@@ -124,21 +176,13 @@ static void *thread_trampoline(void *arg)
 	sigemptyset(&tick);
 	sigaddset(&tick, POSIX_SIG_TICK);
 	pthread_sigmask(SIG_UNBLOCK, &tick, NULL);
-	if (sigsetjmp(c->exit_jmp, 1) == 0) {
-		park(c);
-		if (!IS_ENABLED(CONFIG_SMP)) {
-			become_owner(c);
-		}
-		arch_irq_unlock(0U); /* new threads start unmasked; take a pending tick */
-		z_thread_entry(c->thread);
-	}
-	/* Dying: posix_die() jumped here. Only this ctx and libc are touched now. */
-	c = posix_self;
+	run_until_death();
+	/* Dying. Only this ctx and libc are touched now. */
 	if (__atomic_load_n(&c->reaped, __ATOMIC_ACQUIRE)) {
 		__atomic_store_n(&c->stopped, 1U, __ATOMIC_RELEASE);
 		posix_futex_wake(&c->stopped);
 	} else {
-		free(c);
+		ctx_put(c);
 	}
 	return NULL;
 }
@@ -155,7 +199,7 @@ static size_t host_stack_size(size_t requested)
 
 int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 {
-	struct posix_ctx *c = calloc(1, sizeof(*c));
+	struct posix_ctx *c = ctx_get();
 	pthread_attr_t attr;
 	pthread_t host;
 	int ret;
@@ -173,7 +217,7 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 	pthread_attr_destroy(&attr);
 	if (ret != 0) {
 		thread->arch.ctx = NULL;
-		free(c);
+		ctx_put(c);
 		return -EAGAIN;
 	}
 	return 0;
@@ -250,7 +294,7 @@ void arch_thread_reap(struct k_thread *thread)
 		posix_futex_wait(&c->stopped, 0U);
 	}
 	TSAN_ACQUIRE(&c->stopped);
-	free(c);
+	ctx_put(c);
 }
 
 /* `thread` is the caller; its ctx comes from TLS, as a reaper may clear arch.ctx. */
