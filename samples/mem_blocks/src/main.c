@@ -39,33 +39,45 @@ static sys_mem_blocks_t *by_size(struct sys_multi_mem_blocks *group, void *cfg)
 	return NULL;
 }
 
-static void demo_group(void)
+/* Returns the number of calls that failed although they must succeed. */
+static int demo_group(void)
 {
 	sys_multi_mem_blocks_t group;
-	void *blk;
-	size_t size;
+	void *blk = NULL;
+	void *none = NULL;
+	size_t size = 0;
+	int failures = 0;
 
 	sys_multi_mem_blocks_init(&group, by_size);
 	sys_multi_mem_blocks_add_allocator(&group, &pool);
 	sys_multi_mem_blocks_add_allocator(&group, &big_pool);
-	sys_multi_mem_blocks_alloc(&group, (void *)200, 1, &blk, &size);
+	failures += sys_multi_mem_blocks_alloc(&group, (void *)200, 1, &blk, &size) != 0;
 	printk("group: 200 bytes came from a %u-byte block\n", (unsigned int)size);
 	printk("group: 1000 bytes: %d\n",
-	       sys_multi_mem_blocks_alloc(&group, (void *)1000, 1, &blk, &size));
-	sys_multi_mem_blocks_free(&group, 1, &blk);
+	       sys_multi_mem_blocks_alloc(&group, (void *)1000, 1, &none, &size));
+	failures += sys_multi_mem_blocks_free(&group, 1, &blk) != 0;
+	return failures;
 }
 
+/* Exit status: the number of calls that failed although they must succeed. */
 int main(void)
 {
 	void *singles[3];
 	void *run;
+	int failures = 0;
 
 	show_usage("start");
-	sys_mem_blocks_alloc(&pool, 3, singles);
+	if (sys_mem_blocks_alloc(&pool, 3, singles) != 0) {
+		printk("sys_mem_blocks_alloc(3) failed\n");
+		return 1;
+	}
 	printk("single blocks: %u %u %u\n", index_of(&pool, singles[0]),
 	       index_of(&pool, singles[1]), index_of(&pool, singles[2]));
-	sys_mem_blocks_free(&pool, 1, &singles[1]);
-	sys_mem_blocks_alloc_contiguous(&pool, 4, &run);
+	failures += sys_mem_blocks_free(&pool, 1, &singles[1]) != 0;
+	if (sys_mem_blocks_alloc_contiguous(&pool, 4, &run) != 0) {
+		printk("sys_mem_blocks_alloc_contiguous(4) failed\n");
+		return 1;
+	}
 	printk("run of 4 starts at block %u (first fit skips the hole at 1)\n",
 	       index_of(&pool, run));
 	printk("claim blocks 10..11: %d\n", sys_mem_blocks_get(&pool, pool.buffer + 10 * 64, 2));
@@ -74,12 +86,12 @@ int main(void)
 	       sys_mem_blocks_is_region_free(&pool, pool.buffer + 12 * 64, 4));
 	show_usage("in use");
 	printk("double free: %d\n", sys_mem_blocks_free(&pool, 1, &singles[1]));
-	sys_mem_blocks_free(&pool, 1, &singles[0]);
-	sys_mem_blocks_free(&pool, 1, &singles[2]);
-	sys_mem_blocks_free_contiguous(&pool, run, 4);
-	sys_mem_blocks_free_contiguous(&pool, pool.buffer + 10 * 64, 2);
+	failures += sys_mem_blocks_free(&pool, 1, &singles[0]) != 0;
+	failures += sys_mem_blocks_free(&pool, 1, &singles[2]) != 0;
+	failures += sys_mem_blocks_free_contiguous(&pool, run, 4) != 0;
+	failures += sys_mem_blocks_free_contiguous(&pool, pool.buffer + 10 * 64, 2) != 0;
 	show_usage("end");
-	demo_group();
-	printk("done\n");
-	return 0;
+	failures += demo_group();
+	printk("%s\n", failures == 0 ? "done" : "FAILED");
+	return failures;
 }
