@@ -59,13 +59,16 @@ struct sys_heap_free_info {
 
 /* ---- layout constants used by static heap definitions ---- */
 
-/* Chunk header size of the smallest heap of this configuration (AUTO picks small). */
+/* Layout of a heap of u units, as the engine decides it (lib/heap/heap.h). */
 #if defined(CONFIG_SYS_HEAP_BIG_ONLY) || defined(CONFIG_64BIT) || defined(__LP64__) || \
 	defined(_WIN64)
-#define Z_HEAP_HDR_BYTES 8U
+#define Z_HEAP_BIG(u) 1
+#elif defined(CONFIG_SYS_HEAP_SMALL_ONLY)
+#define Z_HEAP_BIG(u) 0
 #else
-#define Z_HEAP_HDR_BYTES 4U
+#define Z_HEAP_BIG(u) ((u) > 0x7fffU)
 #endif
+#define Z_HEAP_HDR(u) (Z_HEAP_BIG(u) ? 8U : 4U)
 
 #ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
 #define Z_HEAP_STRUCT_BYTES (24U + 3U * sizeof(size_t))
@@ -78,18 +81,19 @@ struct sys_heap_free_info {
 #define Z_HEAP_CLASS(u) \
 	(((Z_HEAP_LOG2((u) | 8U) - 3U) << 3) + ((unsigned int)(u) >> (Z_HEAP_LOG2((u) | 8U) - 3U)))
 #define Z_HEAP_HEAD_BYTES(u) \
-	((Z_HEAP_HDR_BYTES == 8U && (sizeof(void *) == 4U || (u) > 0xffffU)) ? 4U : 2U)
+	((Z_HEAP_BIG(u) && (sizeof(void *) == 4U || (u) > 0xffffU)) ? 4U : 2U)
 #define Z_HEAP_CHUNK0_UNITS(u)                                                              \
 	(((Z_HEAP_STRUCT_BYTES + Z_HEAP_HEAD_BYTES(u) * (Z_HEAP_CLASS(u) + 1U) + 3U) / 4U * \
 	  4U + 4U * ((Z_HEAP_CLASS(u) + 33U) / 32U) + 7U) / 8U)
-#define Z_HEAP_UNITS_FOR(bytes) (((size_t)(bytes) + Z_HEAP_HDR_BYTES + 7U) / 8U)
-/* Least total unit count U with U - chunk0(U) >= n (iterated from below; 4 rounds converge
- * for every n a static heap can have, see tests/lib/heap_api).
+/* Units of a `bytes` allocation in a heap of u units. */
+#define Z_HEAP_UNITS_IN(bytes, u) (((size_t)(bytes) + Z_HEAP_HDR(u) + 7U) / 8U)
+/* Least total unit count U with U - chunk0(U) >= units of the request (iterated from below:
+ * chunk 0 and the header grow with U, slowly; tests/lib/heap_api checks exactness).
  */
-#define Z_HEAP_FIX1(n) ((n) + Z_HEAP_CHUNK0_UNITS(n))
-#define Z_HEAP_FIX2(n) ((n) + Z_HEAP_CHUNK0_UNITS(Z_HEAP_FIX1(n)))
-#define Z_HEAP_FIX3(n) ((n) + Z_HEAP_CHUNK0_UNITS(Z_HEAP_FIX2(n)))
-#define Z_HEAP_FIX4(n) ((n) + Z_HEAP_CHUNK0_UNITS(Z_HEAP_FIX3(n)))
+#define Z_HEAP_FIX1(b) (Z_HEAP_UNITS_IN(b, 1U) + Z_HEAP_CHUNK0_UNITS(Z_HEAP_UNITS_IN(b, 1U)))
+#define Z_HEAP_FIX2(b) (Z_HEAP_UNITS_IN(b, Z_HEAP_FIX1(b)) + Z_HEAP_CHUNK0_UNITS(Z_HEAP_FIX1(b)))
+#define Z_HEAP_FIX3(b) (Z_HEAP_UNITS_IN(b, Z_HEAP_FIX2(b)) + Z_HEAP_CHUNK0_UNITS(Z_HEAP_FIX2(b)))
+#define Z_HEAP_FIX4(b) (Z_HEAP_UNITS_IN(b, Z_HEAP_FIX3(b)) + Z_HEAP_CHUNK0_UNITS(Z_HEAP_FIX3(b)))
 
 /**
  * Smallest 8-aligned buffer size in which sys_heap_alloc(h, bytes) succeeds once on a fresh
@@ -97,7 +101,7 @@ struct sys_heap_free_info {
  * bytes more.
  */
 #define Z_HEAP_MIN_SIZE_FOR(bytes) \
-	((size_t)Z_HEAP_FIX4(Z_HEAP_UNITS_FOR(bytes)) * 8U + Z_HEAP_HDR_BYTES)
+	((size_t)Z_HEAP_FIX4(bytes) * 8U + Z_HEAP_HDR(Z_HEAP_FIX4(bytes)))
 
 /** Smallest 8-aligned buffer that sys_heap_init() accepts: room for one 1-byte allocation. */
 #define Z_HEAP_MIN_SIZE Z_HEAP_MIN_SIZE_FOR(1)
