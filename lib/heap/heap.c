@@ -400,7 +400,8 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 	heap->init_bytes = bytes;
 	heap->heap = &heap_unusable;
 
-	__ASSERT(bytes / CHUNK_UNIT <= (HEAP_SMALL_ONLY ? HEAP_SMALL_MAX_UNITS : HEAP_BIG_MAX_UNITS),
+	__ASSERT(bytes / CHUNK_UNIT <=
+			 (HEAP_SMALL_ONLY ? HEAP_SMALL_MAX_UNITS : HEAP_BIG_MAX_UNITS),
 		 "heap size is too big for this layout");
 	chunksz_t chunk0 = heap_chunk0_units(units);
 	chunksz_t first = big_heap_units(units) ? 2U : 1U;

@@ -26,10 +26,11 @@
  * After the last chunk, unit end_chunk holds a header only (the 4- or 8-byte footer that
  * init reserves): size 0, used. Chunk 0 is also marked used. Both stop merging.
  *
- * Chunk 0 = struct z_heap, then `nb_classes` list heads (16-bit chunk ids when the heap has
- * at most 0xffff units, else 32-bit) at a fixed offset, then the 32-bit class bitmap words at `avail_off`, all rounded
- * up to whole units. nb_classes = class(end_chunk) + 1; the bitmap has
- * nb_classes / 32 + 1 words, so the bit just past the last class always exists.
+ * Chunk 0 = struct z_heap, then `nb_classes` list heads at a fixed offset (16-bit chunk ids,
+ * or 32-bit in big heaps on 32-bit targets and in heaps of more than 0xffff units), then the
+ * 32-bit class bitmap words at `avail_off`, all rounded up to whole units.
+ * nb_classes = class(end_chunk) + 1; the bitmap has nb_classes / 32 + 1 words, so the bit
+ * just past the last class always exists.
  *
  * SIZE CLASSES (two-level segregated fit, HEAP_SL_BITS = 3 sub-classes per power of two)
  *   sizes 1..7 units each have their own exact class (class index == size);

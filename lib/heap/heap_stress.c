@@ -61,9 +61,10 @@ void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
 	*result = (struct z_heap_stress_result){ 0 };
 	for (uint32_t op = 0; op < op_count; op++) {
 		size_t target = total_bytes / 100U * (size_t)MAX(target_percent, 0);
+		/* Below target, 3 in 4 steps allocate; above it, 1 in 4. */
+		uint32_t dice = stress_rand(&s) % 4U;
 		bool do_alloc = s.nlive == 0U ||
-				(s.nlive < s.cap && (s.in_use < target ? stress_rand(&s) % 4U != 0U
-								       : stress_rand(&s) % 4U == 0U));
+				(s.nlive < s.cap && (s.in_use < target ? dice != 0U : dice == 0U));
 
 		if (do_alloc) {
 			size_t sz = stress_size(&s, total_bytes);

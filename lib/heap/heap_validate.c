@@ -115,7 +115,8 @@ bool sys_heap_validate(struct sys_heap *heap)
 		return h->summary == 0U;
 	}
 	if (h->avail_off != heap_avail_offset(h->end_chunk) ||
-	    chunk_size(h, 0U) != heap_chunk0_units(h->end_chunk) || !check_chunks(h, &listed, &used_bytes) || !check_lists(h, listed)) {
+	    chunk_size(h, 0U) != heap_chunk0_units(h->end_chunk) ||
+	    !check_chunks(h, &listed, &used_bytes) || !check_lists(h, listed)) {
 		return false;
 	}
 #ifdef CONFIG_SYS_HEAP_RUNTIME_STATS

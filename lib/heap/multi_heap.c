@@ -20,10 +20,15 @@ void sys_multi_heap_add_heap(struct sys_multi_heap *mheap, struct sys_heap *heap
 		return;
 	}
 
-	/* Insertion keeps the records sorted by heap address, as Zephyr's re-sort does. */
+	/*
+	 * Insertion keeps the records sorted by address, as Zephyr's re-sort does. The key is
+	 * the region start (the order of heap->heap for any real heap), which is also what
+	 * sys_multi_heap_get_heap() searches.
+	 */
 	unsigned int i = mheap->nheaps;
 
-	while (i > 0U && (uintptr_t)mheap->heaps[i - 1U].heap->heap > (uintptr_t)heap->heap) {
+	while (i > 0U &&
+	       (uintptr_t)mheap->heaps[i - 1U].heap->init_mem > (uintptr_t)heap->init_mem) {
 		mheap->heaps[i] = mheap->heaps[i - 1U];
 		i--;
 	}

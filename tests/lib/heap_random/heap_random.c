@@ -279,7 +279,9 @@ static void test_differential(void **state)
 				continue;
 			}
 			/* An unaligned start can cost 7 bytes of a minimum-size region. */
-			run_heap(sizes[i] + ((skew != 0U) ? 8U : 0U), skew, n, 1000U * i + skew + 1U);
+			size_t bytes = sizes[i] + ((skew != 0U) ? 8U : 0U);
+
+			run_heap(bytes, skew, n, 1000U * i + skew + 1U);
 		}
 	}
 }
