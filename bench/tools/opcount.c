@@ -127,12 +127,11 @@ static int cmp_u32(const void *a, const void *b)
 static void report(unsigned int kind, int hist)
 {
 	struct samples *s = &samples[kind];
+	size_t worst = s->max_index;
 
 	if (s->n == 0) {
 		return;
 	}
-	size_t worst = s->max_index;
-
 	qsort(s->v, s->n, sizeof(s->v[0]), cmp_u32);
 	printf("%s: calls=%zu mean=%.2f median=%u p99=%u p99.9=%u max=%u worst_call=%zu\n",
 	       kind_name[kind], s->n, (double)s->sum / (double)s->n, s->v[s->n / 2U],
