@@ -96,7 +96,8 @@ static void producer(void *p1, void *p2, void *p3)
 				/* The consumer's k_mem_slab_free() preempted it. */
 				printk("producer: woken after the consumer freed message %u; "
 				       "slab used %u of %u (the block was handed over)\n",
-				       received - 1, k_mem_slab_num_used_get(&msg_slab), MSG_BLOCKS);
+				       received - 1, k_mem_slab_num_used_get(&msg_slab),
+				       MSG_BLOCKS);
 			}
 		}
 		struct message *msg = block;
