@@ -220,7 +220,7 @@ uint64_t stress_budget(uint64_t ops)
 	} else if (under_valgrind()) {
 		d = 200U;
 	} else if (under_sanitizer()) {
-		d = 20U;
+		d = 5U;
 	}
 	return MAX(ops / d, 1000U);
 }
