@@ -19,10 +19,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#if defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -32,6 +36,35 @@
 _Thread_local volatile int posix_masked;
 _Thread_local volatile int posix_in_isr;
 uint32_t posix_irq_pending;
+bool posix_polled_irqs;
+
+/*
+ * qemu-user for i386 (7.2, the m32 test variant) corrupts a thread's %gs, and
+ * with it all thread-local storage, when it delivers a signal. There the port
+ * sends no signals: ticks are taken at "poll points" (unmasking, reading the
+ * clock, idling), as Zephyr's own native_sim does at every call into its
+ * hardware model. A thread that spins without calling the kernel or reading
+ * the clock is then not preempted.
+ */
+static bool signals_unreliable(void)
+{
+#if defined(__i386__)
+	unsigned int r[12] = { 0 };
+	char brand[sizeof(r) + 1];
+
+	if (__get_cpuid_max(0x80000000U, NULL) < 0x80000004U) {
+		return false;
+	}
+	__get_cpuid(0x80000002U, &r[0], &r[1], &r[2], &r[3]);
+	__get_cpuid(0x80000003U, &r[4], &r[5], &r[6], &r[7]);
+	__get_cpuid(0x80000004U, &r[8], &r[9], &r[10], &r[11]);
+	memcpy(brand, r, sizeof(r));
+	brand[sizeof(r)] = '\0';
+	return strstr(brand, "QEMU TCG") != NULL;
+#else
+	return false;
+#endif
+}
 
 static inline void compiler_fence(void)
 {
@@ -70,6 +103,21 @@ unsigned int arch_irq_lock(void)
 	posix_masked = 1;
 	compiler_fence();
 	return key;
+}
+
+/* A poll point (polled mode): take what is pending if we may. */
+void posix_poll_irqs(void)
+{
+	if (posix_masked != 0 || posix_self == NULL) {
+		return;
+	}
+	if (IS_ENABLED(CONFIG_SMP)) {
+		if (__atomic_load_n(&posix_self->run, __ATOMIC_ACQUIRE) == RUN_DIE) {
+			posix_die(posix_self);
+		}
+	} else if (__atomic_load_n(&posix_irq_pending, __ATOMIC_ACQUIRE) != 0U) {
+		posix_take_interrupts();
+	}
 }
 
 static void check_die(void)
@@ -159,6 +207,7 @@ void posix_irq_init(void)
 {
 	struct sigaction sa = { 0 };
 
+	posix_polled_irqs = signals_unreliable();
 	sa.sa_sigaction = tick_signal;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
@@ -207,6 +256,10 @@ static void deliver_tick(void)
 		return;
 	}
 	__atomic_store_n(&posix_irq_pending, 1U, __ATOMIC_RELEASE);
+	if (posix_polled_irqs) {
+		posix_futex_wake(&posix_irq_pending); /* the idle thread waits there */
+		return;
+	}
 	int32_t tid = __atomic_load_n(&posix_running_tid, __ATOMIC_ACQUIRE);
 
 	if (tid != 0) {
@@ -249,15 +302,19 @@ void arch_tick_start(void)
 	pthread_attr_destroy(&attr);
 }
 
-/* Baton mode idle: sleep until a signal (the next tick at the latest). */
+/*
+ * Baton mode idle: sleep until a signal (the next tick at the latest). A
+ * signal that lands between the check and pause() has already been handled
+ * by then, so nothing waits longer than one tick.
+ */
 void arch_cpu_idle(void)
 {
-	sigset_t unblocked;
-
 	posix_take_interrupts();
-	pthread_sigmask(SIG_SETMASK, NULL, &unblocked);
-	sigdelset(&unblocked, POSIX_SIG_TICK);
-	sigsuspend(&unblocked);
+	if (posix_polled_irqs) {
+		posix_futex_wait(&posix_irq_pending, 0U);
+	} else {
+		pause();
+	}
 }
 
 void arch_spin_relax(void)

@@ -37,6 +37,9 @@ void port_init(void)
 
 uint64_t port_uptime_ns(void)
 {
+	if (unlikely(posix_polled_irqs)) {
+		posix_poll_irqs(); /* reading the clock is a poll point */
+	}
 	return monotonic_ns() - boot_ns;
 }
 
@@ -59,9 +62,9 @@ void port_sleep_until_ns(uint64_t deadline_ns)
 
 void port_busy_wait_us(uint32_t usec)
 {
-	uint64_t end = monotonic_ns() + (uint64_t)usec * 1000U;
+	uint64_t end = port_uptime_ns() + (uint64_t)usec * 1000U;
 
-	while (monotonic_ns() < end) {
+	while (port_uptime_ns() < end) {
 	}
 }
 

@@ -40,6 +40,10 @@ extern _Thread_local volatile int posix_in_isr;
 extern struct posix_ctx *posix_running;  /* baton owner; atomic */
 extern int32_t posix_running_tid;        /* its host tid; atomic */
 extern uint32_t posix_irq_pending;       /* a tick waits to be taken; atomic */
+extern bool posix_polled_irqs;           /* no signals: ticks taken at poll points */
+
+/* Polled mode: take pending ticks (or die) if unmasked. */
+void posix_poll_irqs(void);
 
 #if defined(__SANITIZE_THREAD__)
 #define POSIX_TSAN 1

@@ -156,7 +156,13 @@ FUNC_NORETURN void posix_die(struct posix_ctx *c)
 static __noinline void run_until_death(void)
 {
 	if (sigsetjmp(posix_self->exit_jmp, 1) == 0) {
+		sigset_t tick;
+
 		park(posix_self);
+		/* Blocked until first run: a stray tick must not meet the new thread. */
+		sigemptyset(&tick);
+		sigaddset(&tick, POSIX_SIG_TICK);
+		pthread_sigmask(SIG_UNBLOCK, &tick, NULL);
 		if (!IS_ENABLED(CONFIG_SMP)) {
 			become_owner(posix_self);
 		}
@@ -168,14 +174,10 @@ static __noinline void run_until_death(void)
 static void *thread_trampoline(void *arg)
 {
 	struct posix_ctx *c = arg;
-	sigset_t tick;
 
 	posix_self = c;
 	__atomic_store_n(&c->tid, posix_gettid(), __ATOMIC_RELEASE);
 	posix_masked = 1;
-	sigemptyset(&tick);
-	sigaddset(&tick, POSIX_SIG_TICK);
-	pthread_sigmask(SIG_UNBLOCK, &tick, NULL);
 	run_until_death();
 	/* Dying. Only this ctx and libc are touched now. */
 	if (__atomic_load_n(&c->reaped, __ATOMIC_ACQUIRE)) {
@@ -200,6 +202,7 @@ static size_t host_stack_size(size_t requested)
 int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 {
 	struct posix_ctx *c = ctx_get();
+	sigset_t tick, old;
 	pthread_attr_t attr;
 	pthread_t host;
 	int ret;
@@ -213,7 +216,11 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, host_stack_size(stack_size));
+	sigemptyset(&tick);
+	sigaddset(&tick, POSIX_SIG_TICK);
+	pthread_sigmask(SIG_BLOCK, &tick, &old);
 	ret = pthread_create(&host, &attr, thread_trampoline, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (ret != 0) {
 		thread->arch.ctx = NULL;
@@ -285,7 +292,7 @@ void arch_thread_reap(struct k_thread *thread)
 	__atomic_store_n(&c->run, RUN_DIE, __ATOMIC_RELEASE);
 	posix_futex_wake(&c->run);
 	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
-	if (IS_ENABLED(CONFIG_SMP) && tid != 0) {
+	if (IS_ENABLED(CONFIG_SMP) && tid != 0 && !posix_polled_irqs) {
 		/* It may be running: the signal makes it check its word. */
 		(void)syscall(SYS_tgkill, getpid(), tid, POSIX_SIG_TICK);
 	}
