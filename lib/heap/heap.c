@@ -35,7 +35,7 @@ static ALWAYS_INLINE void class_set_avail(struct z_heap *h, unsigned int cls)
 	unsigned int w = cls >> 5;
 
 	class_avail(h)[w] |= 1U << (cls & 31U);
-	h->summary |= 1U << w;
+	h->summary |= (uint16_t)(1U << w);
 }
 
 static ALWAYS_INLINE void class_clear_avail(struct z_heap *h, unsigned int cls)
@@ -44,7 +44,7 @@ static ALWAYS_INLINE void class_clear_avail(struct z_heap *h, unsigned int cls)
 
 	*word &= ~(1U << (cls & 31U));
 	if (*word == 0U) {
-		h->summary &= ~(1U << (cls >> 5));
+		h->summary &= (uint16_t)~(1U << (cls >> 5));
 	}
 }
 
@@ -418,7 +418,7 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 		*w = 0U;
 	}
 	h->end_chunk = units;
-	h->avail_off = (uint32_t)heap_avail_offset(units);
+	h->avail_off = (uint16_t)heap_avail_offset(units);
 	set_chunk_size_used(h, 0U, chunk0, true);
 	chunk_set(h, chunk0, LEFT_SIZE, chunk0);
 	set_chunk_size_used(h, chunk0, units - chunk0, false);

@@ -85,10 +85,10 @@ struct z_heap {
 	uint32_t chunk0_hdr[2];
 	/* Index of the end marker == total units, chunk 0 included. */
 	uint32_t end_chunk;
-	/* Bit w set iff avail[w] != 0. */
-	uint32_t summary;
-	/* Byte offset from the heap start of the class bitmap words (after the heads). */
-	uint32_t avail_off;
+	/* Bit w set iff bitmap word w != 0 (at most 8 words). */
+	uint16_t summary;
+	/* Byte offset from the heap start of the class bitmap words (after the heads, < 1 KiB). */
+	uint16_t avail_off;
 	/* Frees rejected as invalid (outside, interior, misaligned, double). */
 	uint32_t bad_frees;
 #ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
@@ -100,6 +100,9 @@ struct z_heap {
 };
 
 BUILD_ASSERT(sizeof(struct z_heap) % 4 == 0, "list heads follow the fixed fields");
+/* 20 bytes keep a 64-byte heap usable in the 8-byte-header layout (see docs/heap.md). */
+BUILD_ASSERT(IS_ENABLED(CONFIG_SYS_HEAP_RUNTIME_STATS) || sizeof(struct z_heap) == 20,
+	     "sys_heap.h's Z_HEAP_STRUCT_BYTES mirrors this size");
 BUILD_ASSERT(offsetof(struct z_heap, chunk0_hdr) == 0, "chunk 0's header opens the heap");
 
 /* ---- layout choice: compile time unless CONFIG_SYS_HEAP_AUTO on a 32-bit target ---- */

@@ -71,9 +71,10 @@ struct sys_heap_free_info {
 #define Z_HEAP_HDR(u) (Z_HEAP_BIG(u) ? 8U : 4U)
 
 #ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
-#define Z_HEAP_STRUCT_BYTES (24U + 3U * sizeof(size_t))
+#define Z_HEAP_STRUCT_BYTES \
+	((20U + sizeof(size_t) - 1U) / sizeof(size_t) * sizeof(size_t) + 3U * sizeof(size_t))
 #else
-#define Z_HEAP_STRUCT_BYTES 24U
+#define Z_HEAP_STRUCT_BYTES 20U
 #endif
 
 /* Mirrors of the engine's private sizing (lib/heap/heap.h), as constant expressions. */

@@ -112,8 +112,8 @@ static void test_damage_every_metadata_byte(void **state)
 	}
 	/* Engine fields that are invariants (not the bad-free counter or the peak). */
 	damage_range(offsetof(struct z_heap, end_chunk), 4, SIZE_MAX, 0);
-	damage_range(offsetof(struct z_heap, summary), 4, SIZE_MAX, 0);
-	damage_range(offsetof(struct z_heap, avail_off), 4, SIZE_MAX, 0);
+	damage_range(offsetof(struct z_heap, summary), sizeof(h->summary), SIZE_MAX, 0);
+	damage_range(offsetof(struct z_heap, avail_off), sizeof(h->avail_off), SIZE_MAX, 0);
 #ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
 	damage_range(offsetof(struct z_heap, free_bytes), sizeof(size_t), SIZE_MAX, 0);
 	damage_range(offsetof(struct z_heap, allocated_bytes), sizeof(size_t), SIZE_MAX, 0);
