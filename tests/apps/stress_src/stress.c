@@ -218,7 +218,7 @@ uint64_t stress_budget(uint64_t ops)
 	if (div != NULL && atoi(div) > 0) {
 		d = (uint64_t)atoi(div);
 	} else if (under_valgrind()) {
-		d = 200U;
+		d = 20U;
 	} else if (under_sanitizer()) {
 		d = 5U;
 	}
