@@ -286,12 +286,6 @@ static ALWAYS_INLINE const char *check_block(const struct z_heap *h, const void 
 	return NULL;
 }
 
-/* The reason, computed again only once a check failed (keeps the fast path lean). */
-static __noinline __cold const char *block_fault(const struct z_heap *h, const void *mem)
-{
-	return check_block(h, mem);
-}
-
 chunkid_t heap_checked_chunk(struct z_heap *h, const void *mem, const char **reason)
 {
 	*reason = check_block(h, mem);
@@ -356,14 +350,16 @@ void *sys_heap_noalign_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 void sys_heap_free(struct sys_heap *heap, void *mem)
 {
 	struct z_heap *h;
+	const char *reason;
 	chunkid_t c;
 
 	if (mem == NULL) {
 		return;
 	}
 	h = heap->heap;
-	if (unlikely(check_block(h, mem) != NULL)) {
-		heap_bad_free(heap, mem, block_fault(h, mem));
+	reason = check_block(h, mem);
+	if (unlikely(reason != NULL)) {
+		heap_bad_free(heap, mem, reason);
 		return;
 	}
 	c = mem_to_chunk(h, mem);
