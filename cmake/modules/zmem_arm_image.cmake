@@ -138,3 +138,8 @@ function(zmem_arm_finalize_image)
                ${ZMEM_ARM_LINKER_SCRIPT} ${fragments})
 endfunction()
 cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL zmem_arm_finalize_image)
+
+# The run command, one argument per line, for scripts/ci/check-sample (the
+# `run` target runs the same command).
+string(REPLACE ";" "\n" run_lines "${ZMEM_RUN_COMMAND};${ZEPHYR_BINARY_DIR}/zephyr${ZMEM_IMAGE_SUFFIX}")
+file(WRITE ${ZEPHYR_BINARY_DIR}/run_command.txt "${run_lines}\n")
