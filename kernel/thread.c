@@ -166,6 +166,8 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout)
 	k_spinlock_key_t key;
 	int ret;
 
+	__ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
+		 "k_thread_join() with a timeout in an ISR");
 	z_kernel_ensure_init();
 	key = k_spin_lock(&_sched_spinlock);
 	if ((thread->base.thread_state & _THREAD_DEAD) != 0U) {
@@ -175,7 +177,6 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout)
 	} else if (thread == _current || thread->base.pended_on == &_current->join_queue) {
 		ret = -EDEADLK;
 	} else {
-		__ASSERT(!arch_is_in_isr(), "k_thread_join() with a timeout in an ISR");
 		z_pend_current_locked(&thread->join_queue, timeout);
 		return z_swap_locked(key.key);
 	}

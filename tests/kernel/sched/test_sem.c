@@ -222,6 +222,117 @@ static void test_isr_blocking_take_asserts(void **state)
 	assert_int_equal(k_sem_take(&sem, K_MSEC(2)), 0);
 }
 
+/* ---- thread API assertions and edge cases (this build has CONFIG_ASSERT) ---- */
+
+static void nop_entry(void *p1, void *p2, void *p3)
+{
+}
+
+static volatile int preempt_seen = 99;
+
+static void preempt_probe(void *p1, void *p2, void *p3)
+{
+	preempt_seen = k_is_preempt_thread();
+}
+
+static void isr_sleep(const void *p)
+{
+	(void)k_sleep(K_MSEC(1));
+}
+
+static void isr_join(const void *p)
+{
+	(void)k_thread_join(&threads[0], K_MSEC(1));
+}
+
+static void isr_yield(const void *p)
+{
+	k_yield();
+}
+
+static volatile int isr_preempt = 99;
+
+static void isr_probe(const void *p)
+{
+	isr_preempt = k_is_preempt_thread();
+}
+
+static void test_thread_api_asserts(void **state)
+{
+	zmem_test_assert_quiet(1);
+	/* Invalid priorities: below the most urgent, and the idle priority. */
+	expect_assert_failure(k_thread_create(&threads[0], stacks[0], 4096, nop_entry, NULL,
+					      NULL, NULL, K_HIGHEST_THREAD_PRIO - 1, 0,
+					      K_NO_WAIT));
+	expect_assert_failure(k_thread_create(&threads[0], stacks[0], 4096, nop_entry, NULL,
+					      NULL, NULL, K_IDLE_PRIO, 0, K_NO_WAIT));
+	expect_assert_failure(k_thread_priority_set(k_current_get(), K_IDLE_PRIO));
+	/* main is essential while main() runs. */
+	expect_assert_failure(k_thread_abort(k_current_get()));
+	/* Blocking calls in an ISR. */
+	expect_assert_failure(irq_offload(isr_sleep, NULL));
+	expect_assert_failure(irq_offload(isr_join, NULL));
+	expect_assert_failure(irq_offload(isr_yield, NULL));
+	zmem_test_assert_quiet(0);
+	assert_false(k_is_in_isr());
+
+	/* K_NO_WAIT join is fine in an ISR; k_is_preempt_thread() is 0 there. */
+	irq_offload(isr_probe, NULL);
+	assert_int_equal(isr_preempt, 0);
+	assert_int_equal(k_is_preempt_thread(), CONFIG_MAIN_THREAD_PRIORITY >= 0);
+	k_thread_create(&threads[0], stacks[0], 4096, preempt_probe, NULL, NULL, NULL,
+			K_PRIO_COOP(2), 0, K_NO_WAIT);
+	join(1);
+	assert_int_equal(preempt_seen, 0);
+	k_sched_lock();
+	k_sched_lock();
+	assert_int_equal(k_is_preempt_thread(), 0);
+	k_sched_unlock();
+	assert_int_equal(k_is_preempt_thread(), 0);
+	k_sched_unlock();
+	assert_int_equal(k_is_preempt_thread(), 1);
+}
+
+static volatile int32_t usleep_left;
+
+static void usleeper(void *p1, void *p2, void *p3)
+{
+	usleep_left = k_usleep(5000000);
+}
+
+static void test_usleep_woken_reports_microseconds(void **state)
+{
+	k_thread_create(&threads[0], stacks[0], 4096, usleeper, NULL, NULL, NULL, 1, 0,
+			K_NO_WAIT);
+	k_msleep(20);
+	k_wakeup(&threads[0]);
+	join(1);
+	assert_true(usleep_left > 4000000 && usleep_left <= 5000000);
+}
+
+static volatile int order_log;
+
+static void raise_probe(void *p1, void *p2, void *p3)
+{
+	order_log = order_log * 10 + 1;
+}
+
+static void test_priority_raise_preempts_caller(void **state)
+{
+	order_log = 0;
+	k_thread_create(&threads[0], stacks[0], 4096, raise_probe, NULL, NULL, NULL, 9, 0,
+			K_NO_WAIT);
+	if (BATON) {
+		assert_int_equal(order_log, 0); /* less urgent than main: not run yet */
+	}
+	k_thread_priority_set(&threads[0], K_PRIO_COOP(0));
+	order_log = order_log * 10 + 2;
+	join(1);
+	if (BATON) {
+		assert_int_equal(order_log, 12); /* it ran inside priority_set */
+	}
+}
+
 static int all_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +345,9 @@ static int all_tests(void)
 		cmocka_unit_test(test_isr_give_wakes_waiter),
 		cmocka_unit_test(test_isr_blocking_take_asserts),
 		cmocka_unit_test(test_take_times_out),
+		cmocka_unit_test(test_thread_api_asserts),
+		cmocka_unit_test(test_usleep_woken_reports_microseconds),
+		cmocka_unit_test(test_priority_raise_preempts_caller),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
