@@ -156,8 +156,9 @@ def main():
             report.append(f"zero {sec}")
         elif region == code_region or not copy:
             # Runs where it is loaded: nothing to copy (NOCOPY, or code region).
+            # AT> the same region, or ld would give it the previous section's LMA region.
             reloc.append(f"\t{sec} : ALIGN(4)\n\t{{\n{body}\n\t\t. = ALIGN(4);\n"
-                         f"\t}} > {region}\n")
+                         f"\t}} > {region} AT> {region}\n")
             report.append(f"nocopy {sec}")
         else:
             reloc.append(f"\t{sec} : ALIGN(4)\n\t{{\n{body}\n\t\t. = ALIGN(4);\n"
