@@ -602,6 +602,24 @@ static void test_too_small(void **state)
 	}
 }
 
+static void test_assertions(void **state)
+{
+	if (!IS_ENABLED(CONFIG_ASSERT)) {
+		skip();
+	}
+	zmem_test_assert_quiet(1);
+	/* The alignment, once a rewind bit is taken off, must be a power of two. */
+	expect_assert_failure(sys_heap_aligned_alloc(&heap, 56, 10));
+	void *p = sys_heap_alloc(&heap, 10);
+
+	expect_assert_failure(sys_heap_aligned_realloc(&heap, p, 24, 10));
+	/* A small-only heap holds at most 0x7fff units (the assert fires before any write). */
+	if (HEAP_SMALL_ONLY) {
+		expect_assert_failure(sys_heap_init(&heap, heap_buf, 0x40000));
+	}
+	zmem_test_assert_quiet(0);
+}
+
 static void test_print_info(void **state)
 {
 #ifdef CONFIG_SYS_HEAP_INFO
@@ -913,6 +931,7 @@ int main(void)
 		cmocka_unit_test_setup(test_largest_free_is_exact, setup),
 		cmocka_unit_test_setup(test_min_size, setup),
 		cmocka_unit_test_setup(test_too_small, setup),
+		cmocka_unit_test_setup(test_assertions, setup),
 		cmocka_unit_test_setup(test_print_info, setup),
 		cmocka_unit_test_setup(test_stress, setup),
 		cmocka_unit_test_setup(test_listener, setup),
