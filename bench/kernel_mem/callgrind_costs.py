@@ -12,7 +12,8 @@ Costs are inclusive costs of call arcs: caller -> callee, from the callee's
 first instruction through its ret. The slab's lock is the cost of the arcs
 k_mem_slab_alloc/free -> arch_irq_lock/arch_irq_unlock (plus, in the SMP
 build, the inlined atomic exchange and store, which stay in "own"; a baton
-build has none). The floor's pop and push are non-inlined functions called
+build has none). In kernel_mem_bench_nolock those callees are the empty
+__wrap_arch_irq_lock/unlock, so "own code" there is the slab alone. The floor's pop and push are non-inlined functions called
 the same way as the slab's entry points.
 """
 import re
@@ -64,7 +65,8 @@ def per_call(arcs, caller, callee):
 def lock_per_call(arcs, entry):
     calls = arcs.get(("map_alloc", entry), (0, 0))[0] + arcs.get(("word_alloc", entry), (0, 0))[0]
     calls += arcs.get(("map_free", entry), (0, 0))[0] + arcs.get(("word_free", entry), (0, 0))[0]
-    cost = sum(arcs.get((entry, f), (0, 0))[1] for f in ("arch_irq_lock", "arch_irq_unlock"))
+    cost = sum(arcs.get((entry, f), (0, 0))[1] for f in
+               ("arch_irq_lock", "arch_irq_unlock", "__wrap_arch_irq_lock", "__wrap_arch_irq_unlock"))
     return cost / calls
 
 
