@@ -145,18 +145,17 @@ HEAP_LIST_FN chunkid_t take_chunk(struct z_heap *h, chunksz_t sz, bool wide)
 {
 	unsigned int cls = size_class(sz);
 	chunkid_t c = class_head_w(h, cls, wide);
+	chunksz_t csz = (c != 0U) ? chunk_size(h, c) : 0U;
 
-	if (c == 0U || chunk_size(h, c) < sz) {
+	if (csz < sz) {
 		cls = class_search(h, cls + 1U);
 		if (cls == 0U) {
 			return 0U;
 		}
 		c = class_head_w(h, cls, wide);
+		csz = chunk_size(h, c);
 	}
 	list_remove_cls(h, c, cls, wide);
-
-	chunksz_t csz = chunk_size(h, c);
-
 	heap_stats_listed(h, csz, false);
 	heap_stats_alloc(h, sz);
 	if (csz > sz) {
@@ -182,18 +181,21 @@ HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo, bo
 	chunksz_t sz = chunk_size(h, c);
 	chunkid_t rc = c + sz;
 	chunkid_t lc = left_chunk(h, c);
+	/* Both neighbours' headers are read before any list store (no reload after them). */
+	chunkid_t rsa = chunk_field(h, rc, SIZE_AND_USED);
+	chunkid_t lsa = chunk_field(h, lc, SIZE_AND_USED);
 
 	heap_stats_free(h, sz);
-	if (!chunk_used(h, rc)) {
-		chunksz_t rsz = chunk_size(h, rc);
+	if ((rsa & 1U) == 0U) {
+		chunksz_t rsz = rsa >> 1;
 
 		if (rsz >= min_free_units(h)) {
 			list_remove(h, rc, rsz, wide);
 		}
 		sz += rsz;
 	}
-	if (!chunk_used(h, lc)) {
-		chunksz_t lsz = chunk_size(h, lc);
+	if ((lsa & 1U) == 0U) {
+		chunksz_t lsz = lsa >> 1;
 
 		if (lsz >= min_free_units(h)) {
 			list_remove(h, lc, lsz, wide);
