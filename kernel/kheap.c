@@ -139,6 +139,11 @@ static void unlock_and_wake(struct k_heap *h, k_spinlock_key_t key)
 	}
 }
 
+void z_kheap_wake_waiters(struct k_heap *h)
+{
+	unlock_and_wake(h, k_spin_lock(&h->lock));
+}
+
 void k_heap_free(struct k_heap *h, void *mem)
 {
 	k_spinlock_key_t key;
@@ -154,7 +159,6 @@ void k_heap_free(struct k_heap *h, void *mem)
 void *k_heap_realloc(struct k_heap *h, void *ptr, size_t bytes, k_timeout_t timeout)
 {
 	const struct kheap_request req = {.attempt = attempt_realloc, .ptr = ptr, .bytes = bytes};
-	k_spinlock_key_t key;
 	void *ret;
 
 	if (ptr == NULL) {
@@ -167,8 +171,7 @@ void *k_heap_realloc(struct k_heap *h, void *ptr, size_t bytes, k_timeout_t time
 	ret = run_with_wait(h, &req, timeout);
 	if (ret != NULL) {
 		/* A move or a shrink gave memory back: let waiters retry. */
-		key = k_spin_lock(&h->lock);
-		unlock_and_wake(h, key);
+		z_kheap_wake_waiters(h);
 	}
 	return ret;
 }

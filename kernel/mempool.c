@@ -28,14 +28,23 @@ static uintptr_t encode(const struct k_heap *heap, const void *user)
 	return (uintptr_t)heap ^ (uintptr_t)user ^ PREFIX_COOKIE;
 }
 
+/*
+ * Double-checked registration: the flag is read without the lock on every
+ * allocation, so it is atomic (release here, acquire there) to be race-free
+ * when threads really run in parallel (CONFIG_SMP).
+ */
 static void register_pool(struct k_heap *heap)
 {
-	k_spinlock_key_t key = k_spin_lock(&pools_lock);
+	k_spinlock_key_t key;
 
+	if (__atomic_load_n(&heap->z_pool_registered, __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	key = k_spin_lock(&pools_lock);
 	if (!heap->z_pool_registered) {
 		heap->z_pool_next = pools;
 		pools = heap;
-		heap->z_pool_registered = true;
+		__atomic_store_n(&heap->z_pool_registered, true, __ATOMIC_RELEASE);
 	}
 	k_spin_unlock(&pools_lock, key);
 }
@@ -81,9 +90,7 @@ static void *alloc_with_prefix(struct k_heap *heap, size_t align, size_t size)
 	if ((align & (align - 1U)) != 0U || size_add_overflow(size, PREFIX, &total)) {
 		return NULL;
 	}
-	if (!heap->z_pool_registered) {
-		register_pool(heap);
-	}
+	register_pool(heap);
 	key = k_spin_lock(&heap->lock);
 	if (align <= PREFIX) {
 		mem = sys_heap_alloc(&heap->heap, total);
@@ -161,11 +168,15 @@ void *k_realloc(void *ptr, size_t size)
 	}
 	key = k_spin_lock(&heap->lock);
 	mem = sys_heap_realloc(&heap->heap, (uintptr_t *)ptr - 1, total);
+	if (mem != NULL) {
+		*mem = encode(heap, mem + 1);
+	}
 	k_spin_unlock(&heap->lock, key);
 	if (mem == NULL) {
 		return NULL;
 	}
-	*mem = encode(heap, mem + 1);
+	/* A shrink or a move gave memory back to a heap others may wait on. */
+	z_kheap_wake_waiters(heap);
 	return mem + 1;
 }
 

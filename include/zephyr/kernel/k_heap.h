@@ -83,6 +83,9 @@ void *k_heap_realloc(struct k_heap *h, void *ptr, size_t bytes, k_timeout_t time
  */
 void k_heap_free(struct k_heap *h, void *mem);
 
+/* Wake every waiter of `h` (memory came free outside k_heap_free()). */
+void z_kheap_wake_waiters(struct k_heap *h);
+
 /**
  * Number of statically defined heaps (K_HEAP_DEFINE, including the system
  * heap); *heap points at the first. The heaps are contiguous.
