@@ -9,7 +9,8 @@
 #   status plus the app's expected_output.txt.
 # Only the plain host build registers them: sanitizer, valgrind and 32-bit
 # variants test the host, and the cross toolchain and QEMU must be installed.
-include_guard(GLOBAL)
+# Included by several test directories: variables are per directory, so no
+# include_guard (the function definition is simply repeated).
 
 set(ZMEM_QEMU_BOARDS qemu_cortex_m3 mps2_an385)
 find_program(ZMEM_QEMU_SYSTEM_ARM qemu-system-arm)
@@ -21,6 +22,10 @@ if(ZMEM_SANITIZE OR ZMEM_VALGRIND OR ZMEM_M32)
   set(ZMEM_QEMU_TESTS_ENABLED OFF)
 elseif(NOT ZMEM_QEMU_SYSTEM_ARM OR NOT ZMEM_ARM_NONE_EABI_GCC)
   set(ZMEM_QEMU_TESTS_ENABLED OFF)
+  get_property(told GLOBAL PROPERTY ZMEM_QEMU_TESTS_TOLD)
+  set_property(GLOBAL PROPERTY ZMEM_QEMU_TESTS_TOLD ON)
+endif()
+if(NOT ZMEM_QEMU_TESTS_ENABLED AND NOT told AND NOT (ZMEM_SANITIZE OR ZMEM_VALGRIND OR ZMEM_M32))
   message(STATUS "zmem: qemu-system-arm or arm-none-eabi-gcc missing: QEMU board tests skipped "
                  "(scripts/run-tests installs them)")
 endif()
