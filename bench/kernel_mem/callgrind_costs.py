@@ -13,8 +13,9 @@ first instruction through its ret. The slab's lock is the cost of the arcs
 k_mem_slab_alloc/free -> arch_irq_lock/arch_irq_unlock (plus, in the SMP
 build, the inlined atomic exchange and store, which stay in "own"; a baton
 build has none). In kernel_mem_bench_nolock those callees are the empty
-__wrap_arch_irq_lock/unlock, so "own code" there is the slab alone. The floor's pop and push are non-inlined functions called
-the same way as the slab's entry points.
+__wrap_arch_irq_lock/unlock, so "own code" there is the slab alone. The
+floor's pop and push are non-inlined functions called the same way as the
+slab's entry points.
 """
 import re
 import sys
@@ -65,8 +66,9 @@ def per_call(arcs, caller, callee):
 def lock_per_call(arcs, entry):
     calls = arcs.get(("map_alloc", entry), (0, 0))[0] + arcs.get(("word_alloc", entry), (0, 0))[0]
     calls += arcs.get(("map_free", entry), (0, 0))[0] + arcs.get(("word_free", entry), (0, 0))[0]
-    cost = sum(arcs.get((entry, f), (0, 0))[1] for f in
-               ("arch_irq_lock", "arch_irq_unlock", "__wrap_arch_irq_lock", "__wrap_arch_irq_unlock"))
+    lock_fns = ("arch_irq_lock", "arch_irq_unlock", "__wrap_arch_irq_lock",
+                "__wrap_arch_irq_unlock")
+    cost = sum(arcs.get((entry, f), (0, 0))[1] for f in lock_fns)
     return cost / calls
 
 
@@ -82,7 +84,8 @@ def main():
         pair = per_call(arcs, f"{kind}_alloc", "k_mem_slab_alloc") + \
             per_call(arcs, f"{kind}_free", "k_mem_slab_free")
         print(f"{label + ', with lock':44} {pair:7.1f} {pair / floor:8.2f}")
-        print(f"{label + ', own code (minus lock)':44} {pair - lock:7.1f} {(pair - lock) / floor:8.2f}")
+        own = pair - lock
+        print(f"{label + ', own code (minus lock)':44} {own:7.1f} {own / floor:8.2f}")
     print(f"{'of which the lock (2 lock+unlock calls)':44} {lock:7.1f}")
 
 

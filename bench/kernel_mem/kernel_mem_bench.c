@@ -381,10 +381,21 @@ static void waiter(void *p1, void *p2, void *p3)
 	}
 }
 
+/* Thread state is guarded by the scheduler's lock (kernel/include/ksched.h). */
+extern struct k_spinlock _sched_spinlock;
+
+static bool waiter_pending(void)
+{
+	k_spinlock_key_t key = k_spin_lock(&_sched_spinlock);
+	bool pending = (waiter_thread.base.thread_state & _THREAD_PENDING) != 0U;
+
+	k_spin_unlock(&_sched_spinlock, key);
+	return pending;
+}
+
 static void wait_until_pending(void)
 {
-	while ((__atomic_load_n(&waiter_thread.base.thread_state, __ATOMIC_ACQUIRE) &
-		_THREAD_PENDING) == 0U) {
+	while (!waiter_pending()) {
 		k_yield();
 		arch_spin_relax();
 	}
