@@ -9,6 +9,9 @@ uint32_t reloc_sram_checksum(const uint8_t *buf, uint32_t len);
 uintptr_t reloc_sram_where(void);
 extern uint32_t reloc_sram_counter;   /* .data, initial value 0x5eed */
 extern uint32_t reloc_sram_zeroed[8]; /* .bss */
+/* Calls back into flash (flash_square() in main.c): through a linker veneer. */
+uint32_t reloc_sram_calls_flash(uint32_t x);
+uint32_t flash_square(uint32_t x);
 
 /* reloc_data.c: LOCATION SRAM_DATA */
 extern int32_t reloc_data_table[4]; /* {3, 1, 4, 1} */

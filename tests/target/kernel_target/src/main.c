@@ -292,6 +292,61 @@ static void test_time_slicing_off_cooperative(void)
 	CHECK(k_thread_join(&helper, K_FOREVER) == 0);
 }
 
+/* ---- preemption from the tick ------------------------------------------ */
+
+static volatile int64_t woke_at;
+
+static void wake_and_stamp(void *p1, void *p2, void *p3)
+{
+	ARG_UNUSED(p1);
+	ARG_UNUSED(p2);
+	ARG_UNUSED(p3);
+	k_sleep(K_MSEC(5));
+	woke_at = k_uptime_get();
+}
+
+/* A more urgent thread whose timeout expires preempts a busy main (switch from the tick ISR). */
+static void test_preemption_from_tick(void)
+{
+	int64_t t0;
+
+	woke_at = 0;
+	k_thread_create(&helper, helper_stack, K_THREAD_STACK_SIZEOF(helper_stack),
+			wake_and_stamp, NULL, NULL, NULL,
+			k_thread_priority_get(k_current_get()) - 1, 0, K_NO_WAIT);
+	t0 = k_uptime_get();
+	k_busy_wait(20000);
+	CHECK(woke_at != 0);
+	CHECK(woke_at - t0 >= 5 && woke_at - t0 <= 5 + 2);
+	CHECK(k_thread_join(&helper, K_FOREVER) == 0);
+}
+
+static volatile uint32_t spins;
+
+static void spin_counter(void *p1, void *p2, void *p3)
+{
+	ARG_UNUSED(p1);
+	ARG_UNUSED(p2);
+	ARG_UNUSED(p3);
+	while (spins < 1000000U) {
+		spins++;
+	}
+}
+
+/* Equal priorities share the CPU by time slices (preemption by the tick, no blocking). */
+static void test_time_slicing(void)
+{
+	spins = 0;
+	k_sched_time_slice_set(2, 0);
+	k_thread_create(&helper, helper_stack, K_THREAD_STACK_SIZEOF(helper_stack), spin_counter,
+			NULL, NULL, NULL, k_thread_priority_get(k_current_get()), 0, K_NO_WAIT);
+	k_busy_wait(10000);
+	CHECK(spins > 0U); /* the helper got slices while main was busy */
+	spins = 1000000U;
+	CHECK(k_thread_join(&helper, K_FOREVER) == 0);
+	k_sched_time_slice_set(0, 0);
+}
+
 struct test_case {
 	const char *name;
 	void (*fn)(void);
@@ -309,6 +364,8 @@ static const struct test_case cases[] = {
 	CASE(system_heap),
 	CASE(isr_allocations),
 	CASE(time_slicing_off_cooperative),
+	CASE(preemption_from_tick),
+	CASE(time_slicing),
 };
 
 int main(void)
