@@ -72,6 +72,17 @@ class RelocationTest(unittest.TestCase):
         self.assertTrue(self.in_region("FLASH", syms["reloc_data_sum"] & ~1))
         self.assertTrue(self.in_region("FLASH", syms["main"] & ~1))
 
+    def test_library_nokeep(self):
+        syms = symbols(self.elf)
+        # printk's formatter comes from zmem_cores: it runs from SRAM.
+        self.assertTrue(self.in_region("SRAM", syms["cbvprintf"] & ~1), hex(syms["cbvprintf"]))
+        with open(os.path.join(self.frag, "reloc_sections.ld"), encoding="utf-8") as f:
+            lines = [ln for ln in f if "libzmem_cores.a:" in ln]
+        self.assertTrue(lines)
+        self.assertFalse(any("KEEP(" in ln for ln in lines), "NOKEEP rules must not KEEP()")
+        # Unreferenced functions of the library were dropped by --gc-sections.
+        self.assertNotIn("sys_heap_realloc", syms)
+
     def test_copy_and_zero_tables(self):
         with open(os.path.join(self.frag, "copy_table.ld"), encoding="utf-8") as f:
             copy = f.read()

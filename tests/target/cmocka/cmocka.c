@@ -71,7 +71,7 @@ int _cmocka_run_group_tests(const char *group, const struct CMUnitTest *tests, s
 			    CMFixtureFunction setup, CMFixtureFunction teardown)
 {
 	void *group_state = NULL;
-	size_t failed = 0;
+	volatile size_t failed = 0;
 
 	printk("[==========] %s: Running %u test(s).\n", group, (unsigned int)count);
 	if (setup != NULL && setup(&group_state) != 0) {
@@ -82,7 +82,7 @@ int _cmocka_run_group_tests(const char *group, const struct CMUnitTest *tests, s
 		const struct CMUnitTest *t = &tests[i];
 		void *state = t->initial_state != NULL ? t->initial_state : group_state;
 		jmp_buf env;
-		bool ok = false;
+		volatile bool ok = false;
 
 		printk("[ RUN      ] %s\n", t->name);
 		test_jmp = &env;
