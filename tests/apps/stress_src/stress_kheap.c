@@ -1,9 +1,10 @@
 /*
  * k_heap under contention: eight threads allocate (plain, aligned, calloc),
  * reallocate and free blocks of mixed sizes on one small heap, waiting with
- * K_NO_WAIT, short timeouts and K_FOREVER. The live demand (8 threads x up to
- * 6 blocks, ~220 bytes on average) exceeds the 8 KiB heap, so allocations
- * fail, time out and block all the time.
+ * K_NO_WAIT, short timeouts and K_FOREVER; one in 16 of the frees and of the
+ * K_NO_WAIT allocations runs in an ISR (irq_offload). The live demand (8
+ * threads x up to 6 blocks, ~220 bytes on average) exceeds the 8 KiB heap, so
+ * allocations fail, time out and block all the time.
  *
  * Deadlock freedom by construction: a thread waits forever only while it
  * holds nothing, and every other wait is finite, so memory held by others is
@@ -12,6 +13,8 @@
  * they race); the stop at the end frees everything, which must serve them.
  */
 #include "stress.h"
+
+#include <zephyr/irq_offload.h>
 
 #define HEAP_BYTES 8192
 #define MAX_HELD 6
@@ -59,13 +62,42 @@ static void keep(struct worker_state *w, void *p, size_t n)
 	stress_fill(p, n, h->tag);
 }
 
+/* k_heap calls made from an ISR (irq_offload): a free, or a K_NO_WAIT allocation. */
+struct isr_call {
+	void *p;
+	size_t n;
+};
+
+static void isr_free(const void *arg)
+{
+	k_heap_free(&stress_heap, ((const struct isr_call *)arg)->p);
+}
+
+static void isr_alloc(const void *arg)
+{
+	struct isr_call *c = (struct isr_call *)arg;
+
+	c->p = k_heap_alloc(&stress_heap, c->n, K_NO_WAIT);
+}
+
+/* One call in 16 comes from an ISR: waking the waiters then reschedules on ISR exit. */
+static bool from_isr(struct worker_state *w)
+{
+	return (stress_rand(&w->seed) & 15U) == 0U;
+}
+
 static void drop(struct worker_state *w, int i)
 {
 	struct held *h = &w->held[i];
+	struct isr_call c = {.p = h->p};
 
 	stress_check_fill(h->p, h->n, h->tag, "k_heap free");
 	stress_release(&owners, h->p, h->n, h->tag);
-	k_heap_free(&stress_heap, h->p);
+	if (from_isr(w)) {
+		irq_offload(isr_free, &c);
+	} else {
+		k_heap_free(&stress_heap, h->p);
+	}
 	*h = w->held[--w->nheld];
 	stress_count_op();
 }
@@ -97,7 +129,14 @@ static void do_alloc(struct worker_state *w, uint32_t r)
 		}
 		break;
 	default:
-		p = k_heap_alloc(&stress_heap, n, t);
+		if (K_TIMEOUT_EQ(t, K_NO_WAIT) && from_isr(w)) {
+			struct isr_call c = {.n = n};
+
+			irq_offload(isr_alloc, &c);
+			p = c.p;
+		} else {
+			p = k_heap_alloc(&stress_heap, n, t);
+		}
 		break;
 	}
 	if (K_TIMEOUT_EQ(t, K_FOREVER)) {

@@ -2,12 +2,15 @@
  * Memory slabs under contention: eight threads allocate and free 64-byte
  * blocks of two 16-block slabs (one from K_MEM_SLAB_DEFINE, with its
  * allocation bitmap; one from k_mem_slab_init(), with check words), waiting
- * with K_NO_WAIT, short timeouts and K_FOREVER. Up to 6 blocks per thread
- * (48 wanted, 32 in all) keeps the slabs exhausted and the hand-off path
- * (a free straight to the best waiter) busy. A thread waits forever only
+ * with K_NO_WAIT, short timeouts and K_FOREVER; one in 16 of the frees and of
+ * the K_NO_WAIT allocations runs in an ISR (irq_offload). Up to 6 blocks per
+ * thread (48 wanted, 32 in all) keeps the slabs exhausted and the hand-off
+ * path (a free straight to the best waiter) busy. A thread waits forever only
  * while it holds nothing, so a waiter that never returns is a lost hand-off.
  */
 #include "stress.h"
+
+#include <zephyr/irq_offload.h>
 
 #define BLOCK 64
 #define BLOCKS 16
@@ -40,13 +43,45 @@ struct worker_state {
 	uint8_t id;
 };
 
+/* Slab calls made from an ISR (irq_offload): a free, or a K_NO_WAIT allocation. */
+struct isr_call {
+	struct k_mem_slab *slab;
+	void *p;
+	int ret;
+};
+
+static void isr_free(const void *arg)
+{
+	const struct isr_call *c = arg;
+
+	k_mem_slab_free(c->slab, c->p);
+}
+
+static void isr_alloc(const void *arg)
+{
+	struct isr_call *c = (struct isr_call *)arg;
+
+	c->ret = k_mem_slab_alloc(c->slab, &c->p, K_NO_WAIT);
+}
+
+/* One call in 16 comes from an ISR: the hand-off then reschedules on ISR exit. */
+static bool from_isr(struct worker_state *w)
+{
+	return (stress_rand(&w->seed) & 15U) == 0U;
+}
+
 static void drop(struct worker_state *w, int i)
 {
 	struct held *h = &w->held[i];
+	struct isr_call c = {.slab = slabs[h->which], .p = h->p};
 
 	stress_check_fill(h->p, BLOCK, h->tag, "k_mem_slab_free");
 	stress_release(&owners[h->which], h->p, BLOCK, h->tag);
-	k_mem_slab_free(slabs[h->which], h->p);
+	if (from_isr(w)) {
+		irq_offload(isr_free, &c);
+	} else {
+		k_mem_slab_free(slabs[h->which], h->p);
+	}
 	*h = w->held[--w->nheld];
 	stress_count_op();
 }
@@ -58,7 +93,17 @@ static void do_alloc(struct worker_state *w, uint32_t r)
 	k_timeout_t t = stress_pick_timeout(r >> 1, w->nheld == 0);
 	struct stress_wait start = stress_wait_start();
 	void *p = (void *)1;
-	int ret = k_mem_slab_alloc(slab, &p, t);
+	int ret;
+
+	if (K_TIMEOUT_EQ(t, K_NO_WAIT) && from_isr(w)) {
+		struct isr_call c = {.slab = slab, .p = (void *)1};
+
+		irq_offload(isr_alloc, &c);
+		p = c.p;
+		ret = c.ret;
+	} else {
+		ret = k_mem_slab_alloc(slab, &p, t);
+	}
 
 	if (K_TIMEOUT_EQ(t, K_FOREVER)) {
 		stress_add(&stress_now.waits, 1);
