@@ -339,7 +339,7 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 
 	void *mem = chunk_buf(h, c) + chunk_header_bytes(h);
 
-	heap_listener_notify_alloc(HEAP_ID_FROM_POINTER(heap), mem, chunk_bytes(sz));
+	heap_notify_alloc(heap, mem, chunk_bytes(sz));
 	return mem;
 }
 
@@ -365,7 +365,7 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 		return;
 	}
 	c = mem_to_chunk(h, mem);
-	heap_listener_notify_free(HEAP_ID_FROM_POINTER(heap), mem,
+	heap_notify_free(heap, mem,
 				  chunk_bytes(chunk_size(h, c)));
 	if (wide_heads(h)) {
 		free_chunk(h, c, false, true);

@@ -63,6 +63,25 @@
 #include <zephyr/toolchain.h>
 #include <zephyr/sys/util.h>
 #include <zephyr/sys/sys_heap.h>
+#include <zephyr/sys/heap_listener.h>
+
+/*
+ * sys_heap reports its events only with CONFIG_SYS_HEAP_LISTENER; the
+ * registry (CONFIG_HEAP_LISTENER) may be present for sys_mem_blocks alone.
+ */
+static inline void heap_notify_alloc(struct sys_heap *heap, void *mem, size_t bytes)
+{
+	if (IS_ENABLED(CONFIG_SYS_HEAP_LISTENER)) {
+		heap_listener_notify_alloc(HEAP_ID_FROM_POINTER(heap), mem, bytes);
+	}
+}
+
+static inline void heap_notify_free(struct sys_heap *heap, void *mem, size_t bytes)
+{
+	if (IS_ENABLED(CONFIG_SYS_HEAP_LISTENER)) {
+		heap_listener_notify_free(HEAP_ID_FROM_POINTER(heap), mem, bytes);
+	}
+}
 
 typedef uint32_t chunkid_t;
 typedef uint32_t chunksz_t;

@@ -78,7 +78,7 @@ void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 		heap_free_run(h, c);
 	}
 	set_offset_flag(h, c2, flag);
-	heap_listener_notify_alloc(HEAP_ID_FROM_POINTER(heap), (void *)p,
+	heap_notify_alloc(heap, (void *)p,
 				   chunk_bytes(chunk_size(h, c2)));
 	return (void *)p;
 }

@@ -1,5 +1,5 @@
 /*
- * Heap listener registry (CONFIG_SYS_HEAP_LISTENER). No lock of its own: see
+ * Heap listener registry (CONFIG_HEAP_LISTENER). No lock of its own: see
  * <zephyr/sys/heap_listener.h> for the calling rules.
  */
 #include <zephyr/sys/heap_listener.h>

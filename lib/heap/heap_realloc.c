@@ -59,8 +59,8 @@ void *sys_heap_aligned_realloc(struct sys_heap *heap, void *ptr, size_t align, s
 	if ((align == 0U || ((uintptr_t)ptr & (align - 1U)) == 0U) &&
 	    bytes < chunk_bytes(h->end_chunk) &&
 	    resize_in_place(h, c, (chunksz_t)((lead + bytes + CHUNK_UNIT - 1U) / CHUNK_UNIT))) {
-		heap_listener_notify_free(HEAP_ID_FROM_POINTER(heap), ptr, old_chunk);
-		heap_listener_notify_alloc(HEAP_ID_FROM_POINTER(heap), ptr,
+		heap_notify_free(heap, ptr, old_chunk);
+		heap_notify_alloc(heap, ptr,
 					   chunk_bytes(chunk_size(h, c)));
 		return ptr;
 	}

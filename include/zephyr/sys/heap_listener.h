@@ -1,6 +1,7 @@
 /*
  * Heap listeners: callbacks on allocation, free and resize events of one heap
- * (CONFIG_SYS_HEAP_LISTENER).
+ * (CONFIG_HEAP_LISTENER, selected by CONFIG_SYS_HEAP_LISTENER and
+ * CONFIG_SYS_MEM_BLOCKS_LISTENER).
  *
  * The registry is a plain singly linked list with no lock of its own: register and
  * unregister from thread context while no heap operation runs concurrently (the kernel
@@ -64,7 +65,7 @@ struct heap_listener {
 		.heap_id = (_heap_id), .event = HEAP_RESIZE, { .resize_cb = (_resize_cb) } \
 	}
 
-#ifdef CONFIG_SYS_HEAP_LISTENER
+#ifdef CONFIG_HEAP_LISTENER
 /** Add a listener (appended; registering one twice is ignored). O(listeners). */
 void heap_listener_register(struct heap_listener *listener);
 /** Remove a listener; unknown ones are ignored. O(listeners). */

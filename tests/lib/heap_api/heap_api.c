@@ -223,7 +223,7 @@ static void test_bad_frees(void **state)
 	memset(b, 0, 64);
 	memset(c, 0, 64);
 	expect_bad_free(&local);
-	expect_bad_free((uint8_t *)heap_buf - 64);
+	expect_bad_free((void *)((uintptr_t)heap_buf - 64));
 	expect_bad_free(heap_buf);
 	expect_bad_free((uint8_t *)heap.heap + 8);
 	expect_bad_free(mem_at(HEAP_BYTES - 4));
@@ -581,7 +581,8 @@ static void test_too_small(void **state)
 {
 	static uint8_t buf[Z_HEAP_MIN_SIZE + 16] __aligned(8);
 
-	for (size_t sz = 0; sz < Z_HEAP_MIN_SIZE; sz++) {
+	/* volatile: the loop variable lives across expect_assert_failure()'s longjmp. */
+	for (volatile size_t sz = 0; sz < Z_HEAP_MIN_SIZE; sz++) {
 		memset(buf, 0xa5, sizeof(buf));
 		if (IS_ENABLED(CONFIG_ASSERT)) {
 			zmem_test_assert_quiet(1);
@@ -780,7 +781,7 @@ static void test_multi_heap(void **state)
 	assert_ptr_equal(sys_multi_heap_get_heap(&mh, b)->heap, &mh_heaps[2]);
 	assert_true(IS_ALIGNED(b, 128));
 	/* Foreign addresses: below, between and above the heaps. */
-	assert_null(sys_multi_heap_get_heap(&mh, region - 1));
+	assert_null(sys_multi_heap_get_heap(&mh, (void *)((uintptr_t)region - 1)));
 	assert_null(sys_multi_heap_get_heap(&mh, region + 2048));
 	assert_null(sys_multi_heap_get_heap(&mh, region + 8192 + 1024));
 	assert_null(sys_multi_heap_get_heap(&mh, NULL));
