@@ -122,6 +122,6 @@ int run_stress_sys_heap(void);
 int run_stress_slab(void);
 int run_stress_mem_blocks(void);
 int run_stress_handoff(void);
-int run_stress_known_bugs(void);
+int run_stress_regressions(void);
 
 #endif
