@@ -23,7 +23,7 @@ static bool has_check_word(const struct k_mem_slab *slab)
 	return slab->z_used_map == NULL && slab->info.block_size >= 2U * WORD;
 }
 
-static void push_free(struct k_mem_slab *slab, char *block)
+static ALWAYS_INLINE void push_free(struct k_mem_slab *slab, char *block)
 {
 	*(char **)block = slab->free_list;
 	if (has_check_word(slab)) {
@@ -33,7 +33,7 @@ static void push_free(struct k_mem_slab *slab, char *block)
 }
 
 /* Block number of `block`, or a value >= num_blocks if it is not a block start. */
-static uintptr_t block_index(const struct k_mem_slab *slab, const char *block)
+static ALWAYS_INLINE uintptr_t block_index(const struct k_mem_slab *slab, const char *block)
 {
 	uintptr_t off = (uintptr_t)block - (uintptr_t)slab->buffer;
 
@@ -58,15 +58,10 @@ static void set_divisor(struct k_mem_slab *slab)
 	slab->z_inverse = inv;
 }
 
-static void mark(struct k_mem_slab *slab, const char *block, bool used)
+/* Flip the map bit of block `i`; callers know its current value. */
+static ALWAYS_INLINE void flip_map_bit(struct k_mem_slab *slab, uintptr_t i)
 {
-	if (slab->z_used_map != NULL) {
-		uintptr_t i = block_index(slab, block);
-		uint32_t bit = 1UL << (i % 32U);
-
-		slab->z_used_map[i / 32U] = used ? (slab->z_used_map[i / 32U] | bit)
-						 : (slab->z_used_map[i / 32U] & ~bit);
-	}
+	slab->z_used_map[i / 32U] ^= (uint32_t)1U << (i % 32U);
 }
 
 static void build_free_list(struct k_mem_slab *slab)
@@ -133,17 +128,21 @@ static int statics_init(void)
 }
 SYS_INIT(statics_init, PRE_KERNEL_1, 30);
 
-static void *pop_free(struct k_mem_slab *slab)
+static ALWAYS_INLINE void *pop_free(struct k_mem_slab *slab)
 {
 	char *block = slab->free_list;
 
 	slab->free_list = *(char **)block;
-	if (has_check_word(slab)) {
+	if (slab->z_used_map != NULL) {
+		flip_map_bit(slab, block_index(slab, block));
+	} else if (slab->info.block_size >= 2U * WORD) {
 		((uintptr_t *)block)[1] = 0U;
 	}
-	mark(slab, block, true);
 	slab->info.num_used++;
-	slab->info.max_used = MAX(slab->info.max_used, slab->info.num_used);
+	if (IS_ENABLED(CONFIG_MEM_SLAB_TRACE_MAX_UTILIZATION) &&
+	    slab->info.num_used > slab->info.max_used) {
+		slab->info.max_used = slab->info.num_used;
+	}
 	return block;
 }
 
@@ -172,11 +171,9 @@ int k_mem_slab_alloc(struct k_mem_slab *slab, void **mem, k_timeout_t timeout)
 	return ret;
 }
 
-/* Why `mem` cannot be a live block of `slab`, or NULL if it can. */
-static const char *free_refusal(const struct k_mem_slab *slab, const char *mem)
+/* Why block number `i` (from block_index()) is not a live block, or NULL. */
+static const char *free_refusal(const struct k_mem_slab *slab, const char *mem, uintptr_t i)
 {
-	uintptr_t i = block_index(slab, mem);
-
 	if (i >= slab->info.num_blocks) {
 		uintptr_t off = (uintptr_t)mem - (uintptr_t)slab->buffer;
 
@@ -185,7 +182,7 @@ static const char *free_refusal(const struct k_mem_slab *slab, const char *mem)
 			       : "pointer outside the slab";
 	}
 	if (slab->z_used_map != NULL) {
-		if ((slab->z_used_map[i / 32U] & (1UL << (i % 32U))) == 0U) {
+		if ((slab->z_used_map[i / 32U] & ((uint32_t)1U << (i % 32U))) == 0U) {
 			return "block is not allocated (double free?)";
 		}
 	} else if (has_check_word(slab) && ((const uintptr_t *)mem)[1] == check_word(mem)) {
@@ -194,19 +191,26 @@ static const char *free_refusal(const struct k_mem_slab *slab, const char *mem)
 	return NULL;
 }
 
+static __noinline __cold void refuse_free(struct k_mem_slab *slab, k_spinlock_key_t key,
+					  void *mem, const char *why)
+{
+	slab->z_bad_frees++;
+	k_spin_unlock(&slab->lock, key);
+	__ASSERT(why == NULL, "k_mem_slab %p: free(%p): %s", (void *)slab, mem, why);
+}
+
 void k_mem_slab_free(struct k_mem_slab *slab, void *mem)
 {
 	k_spinlock_key_t key = k_spin_lock(&slab->lock);
-	const char *why = free_refusal(slab, mem);
+	uintptr_t i = block_index(slab, mem);
+	const char *why = free_refusal(slab, mem, i);
 	struct k_thread *waiter;
 
 	if (unlikely(why != NULL)) {
-		slab->z_bad_frees++;
-		k_spin_unlock(&slab->lock, key);
-		__ASSERT(why == NULL, "k_mem_slab %p: free(%p): %s", (void *)slab, mem, why);
+		refuse_free(slab, key, mem, why);
 		return;
 	}
-	if (slab->free_list == NULL) {
+	if (unlikely(slab->free_list == NULL)) {
 		waiter = z_unpend_first_thread(&slab->wait_q);
 		if (waiter != NULL) {
 			/* Straight hand-off: the block stays allocated and counted. */
@@ -216,7 +220,9 @@ void k_mem_slab_free(struct k_mem_slab *slab, void *mem)
 			return;
 		}
 	}
-	mark(slab, mem, false);
+	if (slab->z_used_map != NULL) {
+		flip_map_bit(slab, i);
+	}
 	push_free(slab, mem);
 	slab->info.num_used--;
 	k_spin_unlock(&slab->lock, key);
