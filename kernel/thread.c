@@ -9,6 +9,15 @@
 
 #include "include/ksched.h"
 
+/* The time slice at boot (k_sched_time_slice_set() changes it later). */
+#if defined(CONFIG_TIMESLICING) && defined(CONFIG_TIMESLICE_SIZE)
+#define BOOT_SLICE_MS CONFIG_TIMESLICE_SIZE
+#define BOOT_SLICE_PRIO CONFIG_TIMESLICE_PRIORITY
+#else
+#define BOOT_SLICE_MS 0
+#define BOOT_SLICE_PRIO 0
+#endif
+
 struct k_thread z_main_thread;
 static struct k_thread idle_thread;
 
@@ -93,11 +102,8 @@ void z_sched_init(void)
 	z_main_thread.base.thread_state = 0;
 	_current = &z_main_thread;
 	thread_list_add(&z_main_thread);
-#if defined(CONFIG_TIMESLICING) && defined(CONFIG_TIMESLICE_SIZE)
-	_kernel.slice_ticks = CONFIG_TIMESLICE_SIZE > 0 ? k_ms_to_ticks_ceil64(CONFIG_TIMESLICE_SIZE)
-							 : 0U;
-	_kernel.slice_prio = CONFIG_TIMESLICE_PRIORITY;
-#endif
+	_kernel.slice_ticks = BOOT_SLICE_MS > 0 ? k_ms_to_ticks_ceil64(BOOT_SLICE_MS) : 0U;
+	_kernel.slice_prio = BOOT_SLICE_PRIO;
 	_kernel.ready = true;
 	if (IS_ENABLED(CONFIG_SMP)) {
 		/* Already running: an unpark would leave a stale wake-up token. */

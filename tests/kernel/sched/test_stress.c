@@ -143,7 +143,9 @@ static void ponger(void *p1, void *p2, void *p3)
 static void test_sem_stress(void **state)
 {
 	int64_t start = k_uptime_get();
-	static const int prios[WORKERS] = { 1, 1, 2, 2, 3, 3, 3, K_PRIO_COOP(8), K_PRIO_COOP(8), 4 };
+	static const int prios[WORKERS] = {
+		1, 1, 2, 2, 3, 3, 3, K_PRIO_COOP(8), K_PRIO_COOP(8), 4,
+	};
 
 	k_sched_time_slice_set(2, 0);
 	k_thread_priority_set(k_current_get(), K_PRIO_COOP(0));
@@ -154,7 +156,8 @@ static void test_sem_stress(void **state)
 	k_thread_create(&threads[WORKERS], stacks[WORKERS], K_THREAD_STACK_SIZEOF(stacks[0]),
 			pinger, NULL, NULL, NULL, 2, 0, K_NO_WAIT);
 	k_thread_create(&threads[WORKERS + 1], stacks[WORKERS + 1],
-			K_THREAD_STACK_SIZEOF(stacks[0]), ponger, NULL, NULL, NULL, 2, 0, K_NO_WAIT);
+			K_THREAD_STACK_SIZEOF(stacks[0]), ponger, NULL, NULL, NULL, 2, 0,
+			K_NO_WAIT);
 	while (!should_stop() && k_uptime_get() - start < STRESS_MS) {
 		k_msleep(20);
 	}
