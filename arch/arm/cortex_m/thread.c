@@ -24,12 +24,52 @@
 
 static struct k_thread *cm_running;
 static struct k_thread *volatile cm_switch_to;
+static struct k_thread *main_thread;
+static struct k_thread *idle_thread;
+
+extern char z_arm_main_stack[];
 
 /* The kernel's idle thread comes without a stack (other ports need none). */
 #define IDLE_STACK_SIZE 512U
 static char idle_stack[IDLE_STACK_SIZE] __aligned(8) __attribute__((section(".noinit")));
 
 #define XPSR_THUMB (1U << 24)
+
+/*
+ * Stack overflow detection, checked every time a thread is switched out: the
+ * saved stack pointer must lie above the stack's lowest word, and that word
+ * must still hold STACK_GUARD (written at creation). It catches an overflow
+ * in progress, and a finished one that overwrote the guard; a frame that
+ * jumped over the guard without writing it goes unnoticed.
+ */
+#define STACK_GUARD 0xF00DCAFEU
+
+static uint32_t *stack_bottom(const struct k_thread *t)
+{
+	if (t == main_thread) {
+		return (uint32_t *)(void *)z_arm_main_stack;
+	}
+	if (t == idle_thread) {
+		return (uint32_t *)(void *)idle_stack;
+	}
+	return (uint32_t *)t->stack_info.start;
+}
+
+static void guard_set(struct k_thread *t)
+{
+	uint32_t *bottom = stack_bottom(t);
+
+	if (bottom != NULL) {
+		*bottom = STACK_GUARD;
+	}
+}
+
+static bool guard_ok(const struct k_thread *t, uintptr_t sp)
+{
+	const uint32_t *bottom = stack_bottom(t);
+
+	return bottom == NULL || (sp > (uintptr_t)(bottom + 1) && *bottom == STACK_GUARD);
+}
 
 struct sw_frame {
 	uint32_t r4_r11[8];
@@ -54,6 +94,7 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 	if (stack == NULL) {
 		stack = idle_stack;
 		stack_size = sizeof(idle_stack);
+		idle_thread = thread;
 	}
 	if (stack_size < sizeof(*hw) + sizeof(*sw) + 64U) {
 		return -ENOMEM;
@@ -69,6 +110,7 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 	};
 	*sw = (struct sw_frame){ 0 };
 	thread->arch.ctx = sw;
+	guard_set(thread);
 	return 0;
 }
 
@@ -76,6 +118,8 @@ int arch_thread_init_main(struct k_thread *thread)
 {
 	cm_running = thread;
 	cm_switch_to = thread;
+	main_thread = thread;
+	guard_set(thread);
 	return 0;
 }
 
@@ -152,6 +196,12 @@ uintptr_t z_arm_pendsv_select(uintptr_t sp)
 {
 	if (cm_running != NULL) {
 		cm_running->arch.ctx = (void *)sp;
+		if (unlikely(!guard_ok(cm_running, sp))) {
+			printk("***** Stack overflow *****\n  thread %p (%s): sp 0x%08x, stack "
+			       "bottom %p\n", (void *)cm_running, cm_running->name,
+			       (unsigned int)sp, (void *)stack_bottom(cm_running));
+			z_fatal_error(K_ERR_STACK_CHK_FAIL, NULL);
+		}
 	}
 	cm_running = cm_switch_to;
 	return (uintptr_t)cm_running->arch.ctx;
