@@ -257,7 +257,7 @@ int main(void)
 	run(W_HEAP, "heap");
 	run(W_SLAB, "slab");
 	run(W_BLOCKS, "blocks");
-	printk("checksum %08x\n", checksum);
+	printk("checksum %08x\n", (unsigned int)checksum);
 	arch_irq_unlock(key);
 	return 0;
 }
