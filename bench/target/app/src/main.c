@@ -7,8 +7,8 @@
  * quantised; the exact count comes from running the same deterministic
  * program K times (K = instructions per count) with d = 0..K-1 extra NOPs
  * executed once before the measurements start (d comes from the semihosting
- * command line: -semihosting-config ...,arg=bench,arg=<d>). Every later SysTick reading is then shifted
- * by d, and summing an operation's K deltas gives its exact instruction count
+ * command line: -semihosting-config ...,arg=bench,arg=<d>). Every later
+ * SysTick reading is then shifted by d, and summing an operation's K deltas gives its exact instruction count
  * (sum over d of floor((x + d) / K) is x over a full period). The host script
  * sums, subtracts the empty measurement and checks that the K runs made the
  * same allocations (same checksum).
