@@ -455,6 +455,8 @@ static void test_self_abort_and_storage_reuse(void **state)
 	assert_null(strchr(log_buf, '!'));
 }
 
+K_KERNEL_STACK_DEFINE(kstack, 1000);
+
 /* ---- names and custom data ----------------------------------------------- */
 
 static void test_names_and_custom_data(void **state)
@@ -486,6 +488,10 @@ static void test_names_and_custom_data(void **state)
 	k_thread_custom_data_set(&buf);
 	assert_ptr_equal(k_thread_custom_data_get(), &buf);
 	assert_int_equal(K_THREAD_STACK_SIZEOF(stacks[0]), STACK);
+	assert_int_equal(K_KERNEL_STACK_SIZEOF(kstack), 1008); /* rounded to 16 */
+	assert_true(IS_ALIGNED(kstack, ARCH_STACK_PTR_ALIGN));
+	assert_true(IS_ALIGNED(stacks[1], ARCH_STACK_PTR_ALIGN));
+	assert_int_equal(sizeof(stacks) / sizeof(stacks[0]), NT);
 }
 
 /* ---- static threads ------------------------------------------------------ */
