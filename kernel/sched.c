@@ -49,6 +49,33 @@ struct k_thread *z_waitq_head(_wait_q_t *wq)
 	return z_dl_empty(&wq->waitq) ? NULL : Z_THREAD_OF(wq->waitq.next);
 }
 
+/*
+ * SMP: CPUs are tokens. A QUEUED thread whose qnode is linked into runq waits
+ * for one (most urgent first); an unlinked QUEUED thread holds one and runs.
+ */
+static void smp_grant_or_queue(struct k_thread *t)
+{
+	if (_kernel.cpus_free > 0) {
+		_kernel.cpus_free--;
+		arch_thread_unpark(t);
+	} else {
+		prio_insert(&_kernel.runq, t);
+	}
+}
+
+/* SMP: a running thread stops running; its CPU goes to the first waiter. */
+static void smp_release_cpu(void)
+{
+	struct k_thread *next = runq_head();
+
+	if (next != NULL) {
+		z_dl_remove(&next->base.qnode);
+		arch_thread_unpark(next);
+	} else {
+		_kernel.cpus_free++;
+	}
+}
+
 void z_ready_thread_locked(struct k_thread *t)
 {
 	uint8_t blocked = _THREAD_PENDING | _THREAD_PRESTART | _THREAD_DEAD |
@@ -59,7 +86,7 @@ void z_ready_thread_locked(struct k_thread *t)
 	}
 	t->base.thread_state |= _THREAD_QUEUED;
 	if (IS_ENABLED(CONFIG_SMP)) {
-		arch_thread_unpark(t);
+		smp_grant_or_queue(t);
 	} else {
 		prio_insert(&_kernel.runq, t);
 	}
@@ -67,11 +94,14 @@ void z_ready_thread_locked(struct k_thread *t)
 
 void z_dequeue_current_locked(struct k_thread *t)
 {
-	if ((t->base.thread_state & _THREAD_QUEUED) != 0U) {
-		t->base.thread_state &= (uint8_t)~_THREAD_QUEUED;
-		if (!IS_ENABLED(CONFIG_SMP)) {
-			z_dl_remove(&t->base.qnode);
-		}
+	if ((t->base.thread_state & _THREAD_QUEUED) == 0U) {
+		return;
+	}
+	t->base.thread_state &= (uint8_t)~_THREAD_QUEUED;
+	if (z_dl_linked(&t->base.qnode)) {
+		z_dl_remove(&t->base.qnode); /* ready queue, or SMP: waiting for a CPU */
+	} else if (IS_ENABLED(CONFIG_SMP)) {
+		smp_release_cpu();
 	}
 }
 
@@ -163,7 +193,9 @@ static int swap_baton(unsigned int key)
 static int swap_smp(unsigned int key)
 {
 	struct k_thread *cur = _current;
-	bool blocked = (cur->base.thread_state & _THREAD_QUEUED) == 0U;
+	/* Blocked, or queued behind others for a CPU (a yield that gave it away). */
+	bool blocked = (cur->base.thread_state & _THREAD_QUEUED) == 0U ||
+		       z_dl_linked(&cur->base.qnode);
 
 	z_spin_release(&_sched_spinlock);
 	if (blocked) {
@@ -358,7 +390,16 @@ void k_yield(void)
 	z_kernel_ensure_init();
 	key = k_spin_lock(&_sched_spinlock);
 	cur = _current;
-	if (!IS_ENABLED(CONFIG_SMP) && (cur->base.thread_state & _THREAD_QUEUED) != 0U) {
+	if (IS_ENABLED(CONFIG_SMP)) {
+		struct k_thread *head = runq_head();
+
+		if (head != NULL && head->base.prio <= cur->base.prio) {
+			/* Hand this CPU to the first waiter and queue behind it. */
+			z_dl_remove(&head->base.qnode);
+			arch_thread_unpark(head);
+			prio_insert(&_kernel.runq, cur);
+		}
+	} else if ((cur->base.thread_state & _THREAD_QUEUED) != 0U) {
 		z_dl_remove(&cur->base.qnode);
 		prio_insert(&_kernel.runq, cur);
 	}
@@ -398,7 +439,8 @@ void k_thread_priority_set(k_tid_t thread, int prio)
 
 	__ASSERT(z_is_valid_prio(prio), "invalid priority %d", prio);
 	key = k_spin_lock(&_sched_spinlock);
-	if (!IS_ENABLED(CONFIG_SMP) && (thread->base.thread_state & _THREAD_QUEUED) != 0U) {
+	if ((thread->base.thread_state & _THREAD_QUEUED) != 0U &&
+	    z_dl_linked(&thread->base.qnode)) {
 		z_dl_remove(&thread->base.qnode);
 		thread->base.prio = (int8_t)prio;
 		prio_insert(&_kernel.runq, thread);

@@ -18,6 +18,13 @@
 #define BOOT_SLICE_PRIO 0
 #endif
 
+/* SMP: how many threads may run at once. */
+#if defined(CONFIG_MP_MAX_NUM_CPUS)
+#define SMP_CPUS CONFIG_MP_MAX_NUM_CPUS
+#else
+#define SMP_CPUS 1
+#endif
+
 struct k_thread z_main_thread;
 static struct k_thread idle_thread;
 
@@ -108,6 +115,7 @@ void z_sched_init(void)
 	if (IS_ENABLED(CONFIG_SMP)) {
 		/* Already running: an unpark would leave a stale wake-up token. */
 		z_main_thread.base.thread_state = _THREAD_QUEUED;
+		_kernel.cpus_free = SMP_CPUS - 1;
 	} else {
 		z_ready_thread_locked(&z_main_thread);
 	}

@@ -12,8 +12,11 @@
  * - _kernel.runq holds every ready thread (QUEUED) sorted by priority, FIFO
  *   among equals; its head is the thread that should run.
  * - The idle thread is never QUEUED; it runs when runq is empty.
- * SMP mode: QUEUED means runnable (its host thread runs or is about to);
- * runq is not used; "current" is per host thread.
+ * SMP mode: CPUs are CONFIG_MP_MAX_NUM_CPUS tokens. A QUEUED thread either
+ * holds one (qnode unlinked: its host thread runs) or waits for one in runq;
+ * cpus_free counts the others. A thread gives its CPU to runq's head when it
+ * blocks, sleeps, yields to an equal or more urgent waiter, or exits. Running
+ * threads are not preempted. "current" is per host thread.
  */
 #ifndef ZMEM_KERNEL_INCLUDE_KSCHED_H_
 #define ZMEM_KERNEL_INCLUDE_KSCHED_H_
@@ -23,7 +26,8 @@
 
 struct z_kernel {
 	struct k_thread *current;     /* baton mode only */
-	struct z_dnode runq;          /* baton mode ready queue */
+	struct z_dnode runq;          /* ready threads (SMP: those waiting for a CPU) */
+	int cpus_free;                /* SMP: CPUs no thread holds */
 	struct z_dnode timeouts;      /* armed timeouts by deadline, then arrival */
 	struct k_thread *idle;        /* baton mode idle thread */
 	struct k_thread *threads;     /* every live thread */

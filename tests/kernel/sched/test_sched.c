@@ -20,6 +20,9 @@ void z_cstart(int (*app_main)(void));
 #define STACK 4096
 #define NT 6
 #define BATON (!IS_ENABLED(CONFIG_SMP))
+#ifndef CONFIG_MP_MAX_NUM_CPUS
+#define CONFIG_MP_MAX_NUM_CPUS 1 /* Kconfig's value without SMP */
+#endif
 
 K_THREAD_STACK_ARRAY_DEFINE(stacks, NT, STACK);
 static struct k_thread threads[NT];
@@ -327,6 +330,42 @@ static void test_tick_preempts_busy_thread(void **state)
 	join_all(1);
 }
 
+/* At most one thread runs in baton mode, at most MP_MAX_NUM_CPUS with SMP. */
+static int running_now, running_max;
+
+static void cpu_hog_entry(void *p1, void *p2, void *p3)
+{
+	for (int i = 0; i < 10; i++) {
+		int n = __atomic_add_fetch(&running_now, 1, __ATOMIC_SEQ_CST);
+		int m = __atomic_load_n(&running_max, __ATOMIC_SEQ_CST);
+
+		while (n > m && !__atomic_compare_exchange_n(&running_max, &m, n, false,
+							     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		}
+		k_busy_wait(2000);
+		__atomic_sub_fetch(&running_now, 1, __ATOMIC_SEQ_CST);
+		k_yield();
+	}
+}
+
+static void test_cpu_limit(void **state)
+{
+	int limit = BATON ? 1 : CONFIG_MP_MAX_NUM_CPUS;
+
+	running_now = running_max = 0;
+	k_sched_lock();
+	for (int i = 0; i < NT; i++) {
+		spawn(i, cpu_hog_entry, NULL, NULL, 4, K_NO_WAIT);
+	}
+	k_sched_unlock();
+	join_all(NT);
+	assert_true(running_max >= 1);
+	assert_true(running_max <= limit);
+	if (!BATON && !under_valgrind()) {
+		assert_true(running_max >= 2); /* really in parallel */
+	}
+}
+
 /* ---- sleep and wakeup ---------------------------------------------------- */
 
 static volatile int32_t sleep_ret;
@@ -610,6 +649,7 @@ static int all_tests(void)
 		cmocka_unit_test(test_yield_round_robin),
 		cmocka_unit_test(test_time_slicing),
 		cmocka_unit_test(test_tick_preempts_busy_thread),
+		cmocka_unit_test(test_cpu_limit),
 		cmocka_unit_test(test_sleep_and_wakeup),
 		cmocka_unit_test(test_join_and_abort),
 		cmocka_unit_test(test_self_abort_and_storage_reuse),
