@@ -317,7 +317,13 @@ static void test_preemption_from_tick(void)
 	t0 = k_uptime_get();
 	k_busy_wait(20000);
 	CHECK(woke_at != 0);
-	CHECK(woke_at - t0 >= 5 && woke_at - t0 <= 5 + 2);
+	/*
+	 * Under QEMU's -icount the tick is exact: woken within 2 ms of the deadline.
+	 * A host (valgrind, a loaded CI machine) delivers its timer signal late, so
+	 * there it only has to preempt the 20 ms busy wait before it ends.
+	 */
+	CHECK(woke_at - t0 >= 5 &&
+	      woke_at - t0 <= (IS_ENABLED(CONFIG_ARCH_POSIX) ? 19 : 5 + 2));
 	CHECK(k_thread_join(&helper, K_FOREVER) == 0);
 }
 
