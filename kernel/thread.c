@@ -3,6 +3,7 @@
  * data; the main and idle threads; K_THREAD_DEFINE threads.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <zephyr/kernel.h>
 #include <zephyr/zmem/port.h>
@@ -18,7 +19,7 @@
 #define BOOT_SLICE_PRIO 0
 #endif
 
-/* SMP: how many threads may run at once. */
+/* SMP with SMP_CPU_LIMIT: how many threads may run at once. */
 #if defined(CONFIG_MP_MAX_NUM_CPUS)
 #define SMP_CPUS CONFIG_MP_MAX_NUM_CPUS
 #else
@@ -115,7 +116,8 @@ void z_sched_init(void)
 	if (IS_ENABLED(CONFIG_SMP)) {
 		/* Already running: an unpark would leave a stale wake-up token. */
 		z_main_thread.base.thread_state = _THREAD_QUEUED;
-		_kernel.cpus_free = SMP_CPUS - 1;
+		/* Without the limit: more CPUs than threads can ever hold. */
+		_kernel.cpus_free = IS_ENABLED(CONFIG_SMP_CPU_LIMIT) ? SMP_CPUS - 1 : INT_MAX / 2;
 	} else {
 		z_ready_thread_locked(&z_main_thread);
 	}
