@@ -5,6 +5,7 @@ import sys
 from .boards import cmd_boards
 from .build import DEFAULT_BUILD_DIR, PRISTINE_CHOICES, cmd_build
 from .errors import ZmemError
+from .export import cmd_export
 
 
 def split_cmake_args(argv):
@@ -56,6 +57,14 @@ def make_parser():
                         "every boards/<name>/ of ZEPHYR_BASE that holds board.cmake.")
     add_common(bo, top=False)
     bo.set_defaults(func=cmd_boards)
+
+    ex = sub.add_parser("export", help="let CMake find this zmem without ZEPHYR_BASE",
+                        description="Register this checkout in CMake's user package registry, "
+                        "so that find_package(Zephyr) and find_package(Zmem) find it even when "
+                        "ZEPHYR_BASE is not set (like `west zephyr-export`).")
+    add_common(ex, top=False)
+    ex.add_argument("--remove", action="store_true", help="remove the registration instead")
+    ex.set_defaults(func=cmd_export)
     return parser
 
 

@@ -113,6 +113,35 @@ class AppBuildTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(self.build_target().returncode, 0)
 
+    def export(self, home, *extra):
+        env = dict(os.environ, HOME=home)
+        env.pop("ZEPHYR_BASE", None)
+        r = subprocess.run([os.path.join(ROOT, "scripts", "zmem"), "export", *extra], env=env,
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_missing_zephyr_base(self):
+        home = os.path.join(self.dir, "home")
+        os.makedirs(home)
+        self.write_app()
+        # Nothing registered: CMake itself says it cannot find the Zephyr package.
+        r = self.cmake(env={"HOME": home, "ZEPHYR_BASE": ""})
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("Zephyr", r.stderr)
+        # After `zmem export` an unset ZEPHYR_BASE is fine, as with Zephyr's west.
+        self.export(home)
+        shutil.rmtree(self.build)
+        r = self.cmake(env={"HOME": home, "ZEPHYR_BASE": ""})
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("ZEPHYR_BASE is not set; using " + ROOT, r.stdout)
+        # A ZEPHYR_BASE that is not a zmem checkout: one line naming the fix.
+        shutil.rmtree(self.build)
+        r = self.cmake(env={"HOME": home, "ZEPHYR_BASE": self.dir})
+        self.assertNotEqual(r.returncode, 0)
+        self.assertRegex(r.stderr, r"ZEPHYR_BASE=\S+ is not a zmem checkout; set\s+ZEPHYR_BASE=")
+        self.export(home, "--remove")
+        self.assertEqual(os.listdir(os.path.join(home, ".cmake", "packages", "Zephyr")), [])
+
     def test_board_from_environment_and_unknown_board(self):
         self.write_app()
         r = self.cmake(env={"BOARD": "no_such_board"})

@@ -104,6 +104,24 @@ class ZmemCliTest(unittest.TestCase):
     def argvs(self):
         return [c["argv"] for c in self.calls()]
 
+    def test_export_registers_both_packages_and_removes_them(self):
+        rc, out, err = self.zmem("export")
+        self.assertEqual(rc, 0, err)
+        registry = os.path.join(self.tmp, ".cmake", "packages")
+        for package, folder in (("Zephyr", "zephyr-package"), ("Zmem", "zmem-package")):
+            entries = os.listdir(os.path.join(registry, package))
+            self.assertEqual(len(entries), 1)
+            with open(os.path.join(registry, package, entries[0])) as f:
+                self.assertEqual(f.read().strip(),
+                                 os.path.join(self.base, "share", folder, "cmake"))
+        rc, out, err = self.zmem("export")  # again: same entries, no duplicates
+        self.assertEqual(len(os.listdir(os.path.join(registry, "Zephyr"))), 1)
+        rc, out, err = self.zmem("export", "--remove")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(os.listdir(os.path.join(registry, "Zephyr")), [])
+        self.assertEqual(os.listdir(os.path.join(registry, "Zmem")), [])
+        self.assertEqual(self.calls(), [])
+
     def assert_one_line_error(self, rc, err, *needles):
         self.assertEqual(rc, 1)
         self.assertEqual(len(err.splitlines()), 1, err)
