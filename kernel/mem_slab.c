@@ -64,8 +64,10 @@ static ALWAYS_INLINE void flip_map_bit(struct k_mem_slab *slab, uintptr_t i)
 	slab->z_used_map[i / 32U] ^= (uint32_t)1U << (i % 32U);
 }
 
-static void build_free_list(struct k_mem_slab *slab)
+/* Empty wait queue, every block free (lowest address first), counters zero. */
+static void reset(struct k_mem_slab *slab)
 {
+	z_waitq_init(&slab->wait_q);
 	set_divisor(slab);
 	slab->free_list = NULL;
 	for (uint32_t i = slab->info.num_blocks; i > 0U; i--) {
@@ -102,12 +104,11 @@ int k_mem_slab_init(struct k_mem_slab *slab, void *buffer, size_t block_size,
 	if (ret != 0) {
 		return ret;
 	}
-	z_waitq_init(&slab->wait_q);
 	slab->buffer = buffer;
 	slab->info.block_size = block_size;
 	slab->info.num_blocks = num_blocks;
 	slab->z_used_map = NULL;
-	build_free_list(slab);
+	reset(slab);
 	return 0;
 }
 
@@ -121,8 +122,7 @@ static int statics_init(void)
 		if (ret != 0) {
 			return ret;
 		}
-		z_waitq_init(&slab->wait_q);
-		build_free_list(slab);
+		reset(slab);
 	}
 	return 0;
 }
@@ -135,7 +135,7 @@ static ALWAYS_INLINE void *pop_free(struct k_mem_slab *slab)
 	slab->free_list = *(char **)block;
 	if (slab->z_used_map != NULL) {
 		flip_map_bit(slab, block_index(slab, block));
-	} else if (slab->info.block_size >= 2U * WORD) {
+	} else if (has_check_word(slab)) {
 		((uintptr_t *)block)[1] = 0U;
 	}
 	slab->info.num_used++;
