@@ -59,6 +59,15 @@ uint32_t stress_rand(uint32_t *s)
 	return *s;
 }
 
+void stress_pause_now_and_then(uint32_t r)
+{
+	if ((r >> 26) == 1U) {
+		k_sleep(K_TICKS(1));
+	} else if ((r >> 27) == 1U) {
+		k_yield();
+	}
+}
+
 k_timeout_t stress_pick_timeout(uint32_t r, bool may_wait_forever)
 {
 	switch (r % 8U) {

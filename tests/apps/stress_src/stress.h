@@ -70,6 +70,9 @@ extern struct stress_totals stress_now;
 
 uint32_t stress_rand(uint32_t *state);
 
+/* From the top bits of r: 1 time in 64 sleep a tick, 1 in 32 yield (workers' pacing). */
+void stress_pause_now_and_then(uint32_t r);
+
 /*
  * A timeout for one request: K_NO_WAIT, a few ticks or milliseconds, or
  * K_FOREVER when `may_wait_forever` (the caller holds nothing).

@@ -212,10 +212,8 @@ static void kheap_worker(void *p1, void *p2, void *p3)
 			while (w.nheld > 0) { /* now and then hold nothing, to wait forever */
 				drop(&w, 0);
 			}
-		} else if ((r >> 26) == 1U) {
-			k_sleep(K_TICKS(1));
-		} else if ((r >> 27) == 1U) {
-			k_yield();
+		} else {
+			stress_pause_now_and_then(r);
 		}
 	}
 	while (w.nheld > 0) {

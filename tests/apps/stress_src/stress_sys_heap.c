@@ -131,11 +131,7 @@ static void sys_heap_worker(void *p1, void *p2, void *p3)
 		} else {
 			do_alloc(&w, r >> 3);
 		}
-		if ((r >> 26) == 1U) {
-			k_sleep(K_TICKS(1));
-		} else if ((r >> 27) == 1U) {
-			k_yield();
-		}
+		stress_pause_now_and_then(r);
 	}
 	while (w.nheld > 0) {
 		drop(&w, 0);
