@@ -228,6 +228,29 @@ class AppBuildTest(unittest.TestCase):
         self.configure_ok()
         self.assertIn("#define CONFIG_HEAP_MEM_POOL_SIZE 512", self.autoconf())
 
+    def test_system_heap_presence_follows_kconfig(self):
+        uses_malloc = ("#include <zephyr/kernel.h>\n"
+                       "int main(void) { void *p = k_malloc(8); k_free(p); return p ? 0 : 1; }\n")
+        # Pool size 0: no system heap, so k_malloc does not link (k_free alone does).
+        self.write_app(prj="CONFIG_HEAP_MEM_POOL_SIZE=0\n", main=uses_malloc)
+        self.configure_ok()
+        r = self.build_target()
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("k_malloc", r.stdout + r.stderr)
+        # With a pool it links and runs.
+        shutil.rmtree(self.build)
+        self.write_app(prj="CONFIG_HEAP_MEM_POOL_SIZE=256\n", main=uses_malloc)
+        self.configure_ok()
+        self.assertEqual(self.build_target("run").returncode, 0)
+        # KERNEL_MEM_POOL=n leaves out the whole family, k_free included.
+        shutil.rmtree(self.build)
+        self.write_app(prj="CONFIG_KERNEL_MEM_POOL=n\n",
+                       main="#include <zephyr/kernel.h>\nint main(void) { k_free(0); return 0; }\n")
+        self.configure_ok()
+        r = self.build_target()
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("k_free", r.stdout + r.stderr)
+
     def test_code_relocate_is_a_reported_noop_on_native_sim(self):
         self.write_app(prj="CONFIG_CODE_DATA_RELOCATION=y\n")
         with open(os.path.join(self.app, "CMakeLists.txt"), "a") as f:
