@@ -5,15 +5,20 @@
  * allocations. Each case prints PASS or the failed checks; main() returns the
  * number of failed cases, which becomes QEMU's exit status.
  *
- * Runs on every board (native_sim too). Timing bounds assume
- * -icount shift=0,sleep=off on QEMU or an idle host: a wait of N ms must
- * last at least N ms and at most N + SLACK_MS.
+ * Runs on every board (native_sim too). A wait of N ms must last at least N ms
+ * and at most N + SLACK_MS. Under QEMU with -icount shift=0,sleep=off time is
+ * deterministic, so the slack is tight; on the host the process shares the CPU
+ * (and may run under valgrind), so only gross overruns count.
  */
 #include <errno.h>
 #include <zephyr/irq_offload.h>
 #include <zephyr/kernel.h>
 
+#ifdef CONFIG_BOARD_NATIVE_SIM
+#define SLACK_MS 2000
+#else
 #define SLACK_MS 30
+#endif
 
 static int case_failures;
 
