@@ -12,8 +12,8 @@ Costs are inclusive costs of call arcs: caller -> callee, from the callee's
 first instruction through its ret. The slab's lock is the cost of the arcs
 k_mem_slab_alloc/free -> arch_irq_lock/arch_irq_unlock (plus, in the SMP
 build, the inlined atomic exchange and store, which stay in "own"; a baton
-build has none). In kernel_mem_bench_nolock those callees are the empty
-__wrap_arch_irq_lock/unlock, so "own code" there is the slab alone. The
+build has none). kernel_mem_bench_nolock and _trusting compile the slab
+without its lock (no arcs), so "own code" there is the slab alone. The
 floor's pop and push are non-inlined functions called the same way as the
 slab's entry points.
 """

@@ -23,8 +23,9 @@
  *      waiter's allocation (k_heap and slab); median and p99.
  * The baton build (kernel_mem_bench) runs one thread at a time; the SMP build
  * (kernel_mem_bench_smp) runs threads in parallel and takes a real spinlock;
- * kernel_mem_bench_nolock measures the slab with the lock replaced by empty
- * calls (see KMB_NOLOCK).
+ * kernel_mem_bench_nolock measures the slab compiled without its lock, and
+ * kernel_mem_bench_trusting the same with CONFIG_MEM_SLAB_POINTER_VALIDATE=n
+ * (see KMB_NOLOCK).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,21 +52,15 @@ static uint64_t now_ns(void)
 
 #if defined(KMB_NOLOCK)
 /*
- * kernel_mem_bench_nolock is linked with --wrap=arch_irq_lock,arch_irq_unlock:
- * every lock the kernel takes becomes two empty calls, which leaves the
- * slab's own code (plus four call/ret pairs). Only the single-threaded slab
- * loops run in this build; the tick still arrives but finds nothing to do.
+ * kernel_mem_bench_nolock and _trusting compile the slab without its lock
+ * (mem_slab_nolock.c): what is left is the slab's own code. Only the
+ * single-threaded slab loops run in these builds.
  */
-#define LOCK_KIND "none (empty calls)"
-NOIPA unsigned int __wrap_arch_irq_lock(void)
-{
-	return 0;
-}
-
-NOIPA void __wrap_arch_irq_unlock(unsigned int key)
-{
-	(void)key;
-}
+#if defined(CONFIG_MEM_SLAB_POINTER_VALIDATE)
+#define LOCK_KIND "none (compiled out)"
+#else
+#define LOCK_KIND "none (compiled out), frees trusted"
+#endif
 #elif defined(CONFIG_SMP)
 #define LOCK_KIND "SMP spinlock (IRQ mask + atomic)"
 #else

@@ -6,14 +6,16 @@
  * first word of a free block points to the next). A block freed while
  * threads wait goes straight to the highest-priority, longest-waiting one.
  *
- * zmem addition: every free is checked in O(1) before it touches the list:
- * a pointer outside the buffer or not on a block boundary, and a block that
- * is not allocated (double free), are reported (assertion with CONFIG_ASSERT,
- * otherwise ignored and counted) and never linked. Slabs defined with
- * K_MEM_SLAB_DEFINE* keep a one-bit-per-block allocation map outside the
- * blocks. Slabs set up with k_mem_slab_init() have no room for a map, so a
- * free block carries a check word after its link instead; blocks of a single
- * word cannot hold it, and for those only range and boundary are checked.
+ * zmem addition (CONFIG_MEM_SLAB_POINTER_VALIDATE, on by default): every free
+ * is checked in O(1) before it touches the list: a pointer outside the buffer
+ * or not on a block boundary, and a block that is not allocated (double
+ * free), are reported (assertion with CONFIG_ASSERT, otherwise ignored and
+ * counted) and never linked. Slabs defined with K_MEM_SLAB_DEFINE* keep a
+ * one-bit-per-block allocation map outside the blocks. Slabs set up with
+ * k_mem_slab_init() have no room for a map, so a free block carries a check
+ * word after its link instead; blocks of a single word cannot hold it, and
+ * for those only range and boundary are checked. With the option off, frees
+ * are trusted as in Zephyr and the map is not even allocated.
  */
 #ifndef ZEPHYR_INCLUDE_KERNEL_MEM_SLAB_H_
 #define ZEPHYR_INCLUDE_KERNEL_MEM_SLAB_H_
@@ -47,18 +49,35 @@ struct k_mem_slab {
 	/* zmem: allocation map (bit set = allocated) or NULL, and refused frees. */
 	uint32_t *z_used_map;
 	uint32_t z_bad_frees;
+	/* zmem: how a free is checked (Z_MEM_SLAB_CHECK_*), set up at init. */
+	uint8_t z_check;
 	/* zmem: block_size = odd << z_shift; z_inverse * odd == 1 (mod 2^word bits). */
 	uint8_t z_shift;
 	uintptr_t z_inverse;
 };
 
+/* Free checks: range and boundary only, plus a map bit, or plus a check word. */
+#define Z_MEM_SLAB_CHECK_RANGE 0U
+#define Z_MEM_SLAB_CHECK_MAP   1U
+#define Z_MEM_SLAB_CHECK_WORD  2U
+
 #define Z_MEM_SLAB_MAP_WORDS(num) (((num) + 31U) / 32U)
+
+#ifdef CONFIG_MEM_SLAB_POINTER_VALIDATE
+#define Z_MEM_SLAB_MAP_DEFINE(name, num)                                                   \
+	static uint32_t _k_mem_slab_map_##name[Z_MEM_SLAB_MAP_WORDS(num) > 0 ?              \
+						Z_MEM_SLAB_MAP_WORDS(num) : 1]
+#define Z_MEM_SLAB_MAP(name) _k_mem_slab_map_##name
+#else
+#define Z_MEM_SLAB_MAP_DEFINE(name, num) extern uint32_t _k_mem_slab_no_map_##name
+#define Z_MEM_SLAB_MAP(name) NULL
+#endif
 
 #define Z_MEM_SLAB_INITIALIZER(_buffer, _block_size, _num_blocks, _map)              \
 	{                                                                            \
 		.buffer = (_buffer), .free_list = NULL,                              \
 		.info = {.num_blocks = (_num_blocks), .block_size = (_block_size)},  \
-		.z_used_map = (_map),                                                \
+		.z_used_map = (_map), .z_check = Z_MEM_SLAB_CHECK_MAP,              \
 	}
 
 #define Z_MEM_SLAB_DEFINE_IMPL(name, in_section, storage, size, num, align)                     \
@@ -66,10 +85,9 @@ struct k_mem_slab {
 	BUILD_ASSERT(((size) % (align)) == 0, "slab block size must be a multiple of align");  \
 	static char in_section __aligned(WB_UP(align))                                          \
 		_k_mem_slab_buf_##name[(num) * WB_UP(size)];                                    \
-	static uint32_t _k_mem_slab_map_##name[Z_MEM_SLAB_MAP_WORDS(num) > 0 ?                  \
-						Z_MEM_SLAB_MAP_WORDS(num) : 1];                 \
+	Z_MEM_SLAB_MAP_DEFINE(name, num);                                                       \
 	storage STRUCT_SECTION_ITERABLE(k_mem_slab, name) = Z_MEM_SLAB_INITIALIZER(             \
-		_k_mem_slab_buf_##name, WB_UP(size), num, _k_mem_slab_map_##name)
+		_k_mem_slab_buf_##name, WB_UP(size), num, Z_MEM_SLAB_MAP(name))
 
 /**
  * Define a slab of `slab_num_blocks` blocks of `slab_block_size` bytes

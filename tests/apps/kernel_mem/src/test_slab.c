@@ -160,6 +160,11 @@ static void test_bad_frees_are_refused(void **state)
 	void *a;
 	void *b;
 
+	if (!IS_ENABLED(CONFIG_MEM_SLAB_POINTER_VALIDATE)) {
+		/* Frees are trusted, as in Zephyr: no map is even allocated. */
+		assert_null(slab.z_used_map);
+		return;
+	}
 	assert_int_equal(k_mem_slab_alloc(&slab, &a, K_NO_WAIT), 0);
 	ztest_assert_quiet(true);
 	expect_assert_failure(k_mem_slab_free(&slab, outside));
@@ -196,6 +201,92 @@ static void test_bad_frees_are_refused(void **state)
 	assert_int_equal(k_mem_slab_bad_free_count(&rs), 2);
 }
 
+/*
+ * Every byte offset around a slab, for block sizes that are not powers of two
+ * (the O(1) check maps an offset to a block number with a multiply and a
+ * rotate): only the start of an allocated block may be freed; interior,
+ * misaligned, before-the-buffer and past-the-end pointers are refused, and so
+ * are second frees where the slab can see them (a map, or blocks of two
+ * words or more). Afterwards every block is still handed out exactly once.
+ * `s` is a fresh slab with every block free.
+ */
+static void check_every_offset(struct k_mem_slab *s)
+{
+	const size_t bs = s->info.block_size;
+	const uint32_t num = s->info.num_blocks;
+	const size_t total = bs * num;
+	char *const buf = s->buffer;
+	const bool sees_double_free = s->z_used_map != NULL || bs >= 2 * sizeof(void *);
+	void *blocks[12];
+	uint32_t refused = 0U;
+
+	assert_true(num <= ARRAY_SIZE(blocks));
+	for (uint32_t i = 0; i < num; i++) {
+		assert_int_equal(k_mem_slab_alloc(s, &blocks[i], K_NO_WAIT), 0);
+		assert_ptr_equal(blocks[i], buf + i * bs);
+	}
+	ztest_assert_quiet(true);
+	/* Pointer arithmetic outside the buffer, as a caller's bad pointer would be. */
+	for (uintptr_t p = (uintptr_t)buf - 2 * bs; p < (uintptr_t)buf + total + 2 * bs; p++) {
+		uintptr_t off = p - (uintptr_t)buf;
+
+		if (off < total && off % bs == 0U) {
+			continue;
+		}
+		expect_assert_failure(k_mem_slab_free(s, (void *)p));
+		refused++;
+	}
+	for (uint32_t i = 0; i < num; i++) {
+		k_mem_slab_free(s, blocks[i]);
+		if (sees_double_free) {
+			expect_assert_failure(k_mem_slab_free(s, blocks[i]));
+			refused++;
+		}
+	}
+	ztest_assert_quiet(false);
+	assert_int_equal(k_mem_slab_bad_free_count(s), refused);
+	assert_int_equal(k_mem_slab_num_used_get(s), 0);
+	for (uint32_t i = 0; i < num; i++) {
+		assert_int_equal(k_mem_slab_alloc(s, &blocks[i], K_NO_WAIT), 0);
+		for (uint32_t j = 0; j < i; j++) {
+			assert_ptr_not_equal(blocks[i], blocks[j]);
+		}
+	}
+	void *none;
+
+	assert_int_equal(k_mem_slab_alloc(s, &none, K_NO_WAIT), -ENOMEM);
+	for (uint32_t i = 0; i < num; i++) {
+		k_mem_slab_free(s, blocks[i]);
+	}
+}
+
+/* Slabs with a map, sizes 3, 5, 7 and 12 words (on both 32- and 64-bit). */
+K_MEM_SLAB_DEFINE_STATIC(odd3_slab, 3 * sizeof(void *), 7, sizeof(void *));
+K_MEM_SLAB_DEFINE_STATIC(odd5_slab, 5 * sizeof(void *), 9, sizeof(void *));
+K_MEM_SLAB_DEFINE_STATIC(odd7_slab, 7 * sizeof(void *), 5, sizeof(void *));
+K_MEM_SLAB_DEFINE_STATIC(even12_slab, 12 * sizeof(void *), 3, sizeof(void *));
+
+static void test_every_offset_is_checked(void **state)
+{
+	static uintptr_t arena[12 * 9];
+	struct k_mem_slab s;
+
+	if (!IS_ENABLED(CONFIG_MEM_SLAB_POINTER_VALIDATE)) {
+		return;
+	}
+	check_every_offset(&odd3_slab);
+	check_every_offset(&odd5_slab);
+	check_every_offset(&odd7_slab);
+	check_every_offset(&even12_slab);
+	/* k_mem_slab_init() slabs (check word, or range only for one-word blocks). */
+	for (size_t words = 1; words <= 12; words++) {
+		uint32_t num = (uint32_t)MIN(ARRAY_SIZE(arena) / words, 12U);
+
+		assert_int_equal(k_mem_slab_init(&s, arena, words * sizeof(void *), num), 0);
+		check_every_offset(&s);
+	}
+}
+
 static int isr_ret;
 static void *isr_block;
 
@@ -220,6 +311,7 @@ int run_slab_tests(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_free_hands_block_to_best_waiter),
 		cmocka_unit_test(test_bad_frees_are_refused),
+		cmocka_unit_test(test_every_offset_is_checked),
 		cmocka_unit_test(test_alloc_in_isr),
 	};
 	return cmocka_run_group_tests_name("k_mem_slab", tests, NULL, NULL);
