@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <zephyr/toolchain.h>
+#include <zephyr/zmem/port.h>
 
 #define CM_REG(addr) (*(volatile uint32_t *)(addr))
 
@@ -45,7 +46,7 @@
 #define CM_PRIO_SYSTICK 0x40U
 #define CM_PRIO_PENDSV 0xE0U
 /* BASEPRI while locked: masks SysTick and PendSV (priority >= 0x40). */
-#define CM_LOCK_LEVEL 0x40U
+#define CM_LOCK_LEVEL Z_ARM_LOCK_LEVEL
 
 static inline uint32_t cm_ipsr(void)
 {

@@ -1,42 +1,11 @@
 /*
- * Interrupt masking with BASEPRI, interrupt context, and irq_offload.
- *
- * Locking raises BASEPRI to CM_LOCK_LEVEL, which masks SysTick and PendSV
- * (and any device interrupt at that priority or lower) but not SVCall, so
- * irq_offload() works with interrupts locked, and not the faults.
+ * Interrupt context and irq_offload. Masking itself (BASEPRI) is inline:
+ * include/zephyr/arch/arm/cortex_m/irq_lock.h.
  */
 #include <zephyr/kernel.h>
 #include <zephyr/zmem/port.h>
 
 #include "cortex_m.h"
-
-unsigned int arch_irq_lock(void)
-{
-	unsigned int key;
-
-	__asm__ volatile("mrs %0, basepri\n\t"
-			 "msr basepri_max, %1\n\t"
-			 "isb"
-			 : "=&r"(key)
-			 : "r"(CM_LOCK_LEVEL)
-			 : "memory");
-	return key;
-}
-
-/*
- * Any nonzero key means "was locked": the kernel's interrupt-exit path passes
- * 1 for an interrupt that stays masked.
- */
-void arch_irq_unlock(unsigned int key)
-{
-	unsigned int level = key != 0U ? CM_LOCK_LEVEL : 0U;
-
-	__asm__ volatile("msr basepri, %0\n\t"
-			 "isb"
-			 :
-			 : "r"(level)
-			 : "memory");
-}
 
 bool arch_is_in_isr(void)
 {

@@ -60,15 +60,20 @@ FUNC_NORETURN void port_halt(int status);
 /*
  * Mask interrupts on the current CPU and return a key describing the previous
  * state (0: they were unmasked). Nests. O(1); any context.
+ *
+ * arch_irq_unlock(): restore the state saved in `key`. When that unmasks
+ * interrupts and one is pending (a tick arrived while masked), it is taken
+ * right here, so the caller may be preempted inside this call, as on hardware.
+ *
+ * A port may supply both as inline functions in a header of its own, chosen
+ * here by its Kconfig symbol (Cortex-M does: two instructions each).
  */
+#if defined(CONFIG_CPU_CORTEX_M)
+#include <zephyr/arch/arm/cortex_m/irq_lock.h>
+#else
 unsigned int arch_irq_lock(void);
-
-/*
- * Restore the state saved in `key`. When that unmasks interrupts and one is
- * pending (a tick arrived while masked), it is taken right here, so the
- * caller may be preempted inside this call, as on hardware.
- */
 void arch_irq_unlock(unsigned int key);
+#endif
 
 /* True when `key` (from arch_irq_lock()) means interrupts were unmasked. */
 static inline bool arch_irq_unlocked(unsigned int key)
