@@ -24,27 +24,70 @@ static struct z_heap heap_unusable = { .end_chunk = 1U };
  */
 #ifdef __OPTIMIZE_SIZE__
 #define HEAP_LIST_FN static __noinline
+#define HEAP_OPT_SIZE 1
 #else
 #define HEAP_LIST_FN static ALWAYS_INLINE
+#define HEAP_OPT_SIZE 0
 #endif
+
+/*
+ * What the hot paths need to know about a heap, read once per call: its layout (header
+ * and link width), its head width, and where the bitmap words are. Header stores may alias
+ * the descriptor, so anything re-read from it after a store costs a load; this struct
+ * lives in registers instead.
+ * The bitmap offset is not cached: it is needed on some paths only, and a register held
+ * through the whole call costs more (callee-saved spills) than a reload where it is used. With a compile-time layout, `big` and `wide` are constants.
+ */
+struct heap_ctx {
+	struct z_heap *h;
+	bool big;
+	bool wide;
+};
+
+static ALWAYS_INLINE struct heap_ctx heap_ctx_make(struct z_heap *h, bool big, bool wide)
+{
+	struct heap_ctx x = { h, big, wide };
+
+	return x;
+}
+
+static ALWAYS_INLINE struct heap_ctx heap_ctx_of(struct z_heap *h)
+{
+	return heap_ctx_make(h, big_heap(h), wide_heads(h));
+}
+
+static ALWAYS_INLINE chunkid_t xget(struct heap_ctx x, chunkid_t c, enum chunk_fields f)
+{
+	return hdr_get(x.h, c, f, x.big);
+}
+
+static ALWAYS_INLINE void xset(struct heap_ctx x, chunkid_t c, enum chunk_fields f, chunkid_t v)
+{
+	hdr_set(x.h, c, f, v, x.big);
+}
+
+static ALWAYS_INLINE chunksz_t x_min_free(struct heap_ctx x)
+{
+	return x.big ? 2U : 1U;
+}
 
 /* ---- class bitmaps ---- */
 
-static ALWAYS_INLINE void class_set_avail(struct z_heap *h, unsigned int cls)
+static ALWAYS_INLINE void class_set_avail(struct heap_ctx x, unsigned int cls)
 {
 	unsigned int w = cls >> 5;
 
-	class_avail(h)[w] |= 1U << (cls & 31U);
-	h->summary |= (uint16_t)(1U << w);
+	class_avail(x.h)[w] |= 1U << (cls & 31U);
+	x.h->summary |= (uint16_t)(1U << w);
 }
 
-static ALWAYS_INLINE void class_clear_avail(struct z_heap *h, unsigned int cls)
+static ALWAYS_INLINE void class_clear_avail(struct heap_ctx x, unsigned int cls)
 {
-	uint32_t *word = &class_avail(h)[cls >> 5];
+	uint32_t *word = &class_avail(x.h)[cls >> 5];
 
 	*word &= ~(1U << (cls & 31U));
 	if (*word == 0U) {
-		h->summary &= (uint16_t)~(1U << (cls >> 5));
+		x.h->summary &= (uint16_t)~(1U << (cls >> 5));
 	}
 }
 
@@ -52,82 +95,109 @@ static ALWAYS_INLINE void class_clear_avail(struct z_heap *h, unsigned int cls)
  * Smallest non-empty class >= `from`, or 0 if none (class 0, size 0, is never used).
  * `from` may equal nb_classes: the bitmap always has room for that bit (see heap.h).
  */
-static ALWAYS_INLINE unsigned int class_search(const struct z_heap *h, unsigned int from)
+static ALWAYS_INLINE unsigned int class_search(struct heap_ctx x, unsigned int from)
 {
-	const uint32_t *avail = class_avail(h);
 	unsigned int w = from >> 5;
-	uint32_t bits = avail[w] & (~0U << (from & 31U));
+	uint32_t bits = class_avail(x.h)[w] & (~0U << (from & 31U));
 
 	if (bits == 0U) {
-		uint32_t above = h->summary & ~((2U << w) - 1U);
+		uint32_t above = x.h->summary & ~((2U << w) - 1U);
 
 		if (above == 0U) {
 			return 0U;
 		}
 		w = (unsigned int)__builtin_ctz(above);
-		bits = avail[w];
+		bits = class_avail(x.h)[w];
 	}
 	return (w << 5) + (unsigned int)__builtin_ctz(bits);
 }
 
 /* ---- free lists: circular, doubly linked, new chunks enter at the tail ---- */
 
-HEAP_LIST_FN void list_remove_cls(struct z_heap *h, chunkid_t c, unsigned int cls, bool wide)
+static ALWAYS_INLINE chunkid_t head_get(struct heap_ctx x, unsigned int cls)
 {
-	chunkid_t next = chunk_field(h, c, FREE_NEXT);
+	return class_head_w(x.h, cls, x.wide);
+}
+
+static ALWAYS_INLINE void head_set(struct heap_ctx x, unsigned int cls, chunkid_t c)
+{
+	set_class_head_w(x.h, cls, c, x.wide);
+}
+
+/* Unlinks c, the head of list `cls` (alloc takes heads only: no head compare needed). */
+static ALWAYS_INLINE void list_remove_head(struct heap_ctx x, chunkid_t c, unsigned int cls)
+{
+	chunkid_t next = xget(x, c, FREE_NEXT);
 
 	if (next == c) {
-		set_class_head_w(h, cls, 0U, wide);
-		class_clear_avail(h, cls);
+		head_set(x, cls, 0U);
+		class_clear_avail(x, cls);
 	} else {
-		chunkid_t prev = chunk_field(h, c, FREE_PREV);
+		chunkid_t prev = xget(x, c, FREE_PREV);
 
-		chunk_set(h, prev, FREE_NEXT, next);
-		chunk_set(h, next, FREE_PREV, prev);
-		if (class_head_w(h, cls, wide) == c) {
-			set_class_head_w(h, cls, next, wide);
+		xset(x, prev, FREE_NEXT, next);
+		xset(x, next, FREE_PREV, prev);
+		head_set(x, cls, next);
+	}
+}
+
+/* Unlinks any member c of list `cls`. */
+HEAP_LIST_FN void list_remove_cls(struct heap_ctx x, chunkid_t c, unsigned int cls)
+{
+	chunkid_t next = xget(x, c, FREE_NEXT);
+
+	if (next == c) {
+		head_set(x, cls, 0U);
+		class_clear_avail(x, cls);
+	} else {
+		chunkid_t prev = xget(x, c, FREE_PREV);
+
+		xset(x, prev, FREE_NEXT, next);
+		xset(x, next, FREE_PREV, prev);
+		if (head_get(x, cls) == c) {
+			head_set(x, cls, next);
 		}
 	}
 }
 
-static ALWAYS_INLINE void list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz, bool wide)
+static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
-	list_remove_cls(h, c, size_class(sz), wide);
-	heap_stats_listed(h, sz, false);
+	list_remove_cls(x, c, size_class(sz));
+	heap_stats_listed(x.h, sz, false);
 }
 
-HEAP_LIST_FN void list_add(struct z_heap *h, chunkid_t c, chunksz_t sz, bool wide)
+HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
-	chunkid_t head = class_head_w(h, cls, wide);
+	chunkid_t head = head_get(x, cls);
 
 	if (head == 0U) {
-		set_class_head_w(h, cls, c, wide);
-		chunk_set(h, c, FREE_PREV, c);
-		chunk_set(h, c, FREE_NEXT, c);
-		class_set_avail(h, cls);
+		head_set(x, cls, c);
+		xset(x, c, FREE_PREV, c);
+		xset(x, c, FREE_NEXT, c);
+		class_set_avail(x, cls);
 	} else {
-		chunkid_t tail = chunk_field(h, head, FREE_PREV);
+		chunkid_t tail = xget(x, head, FREE_PREV);
 
-		chunk_set(h, tail, FREE_NEXT, c);
-		chunk_set(h, c, FREE_PREV, tail);
-		chunk_set(h, c, FREE_NEXT, head);
-		chunk_set(h, head, FREE_PREV, c);
+		xset(x, tail, FREE_NEXT, c);
+		xset(x, c, FREE_PREV, tail);
+		xset(x, c, FREE_NEXT, head);
+		xset(x, head, FREE_PREV, c);
 	}
-	heap_stats_listed(h, sz, true);
+	heap_stats_listed(x.h, sz, true);
 }
 
 /* Puts a free run back: on a list when it can hold the links, else it stays a solo unit. */
-static ALWAYS_INLINE void release_run(struct z_heap *h, chunkid_t c, chunksz_t sz, bool wide)
+static ALWAYS_INLINE void release_run(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
-	if (sz >= min_free_units(h)) {
-		list_add(h, c, sz, wide);
+	if (sz >= x_min_free(x)) {
+		list_add(x, c, sz);
 	}
 }
 
 void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
 {
-	list_remove(h, c, sz, wide_heads(h));
+	list_remove(heap_ctx_of(h), c, sz);
 }
 
 /* ---- split / take ---- */
@@ -141,90 +211,107 @@ void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
  * class is used; every chunk there fits, and its head is within one class width of that
  * class's best fit.
  */
-HEAP_LIST_FN chunkid_t take_chunk(struct z_heap *h, chunksz_t sz, bool wide)
+HEAP_LIST_FN chunkid_t take_chunk(struct heap_ctx x, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
-	chunkid_t c = class_head_w(h, cls, wide);
-	chunksz_t csz = (c != 0U) ? chunk_size(h, c) : 0U;
+	chunkid_t c = head_get(x, cls);
+	chunksz_t csz;
 
-	if (csz < sz) {
-		cls = class_search(h, cls + 1U);
+	/* Head 0 is chunk 0, which is used: its SIZE_AND_USED is odd, read it safely. */
+	if (c == 0U || (csz = xget(x, c, SIZE_AND_USED) >> 1) < sz) {
+		cls = class_search(x, cls + 1U);
 		if (cls == 0U) {
 			return 0U;
 		}
-		c = class_head_w(h, cls, wide);
-		csz = chunk_size(h, c);
+		c = head_get(x, cls);
+		csz = xget(x, c, SIZE_AND_USED) >> 1;
 	}
-	list_remove_cls(h, c, cls, wide);
-	heap_stats_listed(h, csz, false);
-	heap_stats_alloc(h, sz);
+	list_remove_head(x, c, cls);
+	heap_stats_listed(x.h, csz, false);
+	heap_stats_alloc(x.h, sz);
 	if (csz > sz) {
 		chunkid_t r = c + sz;
 		chunksz_t rsz = csz - sz;
+		chunkid_t after = c + csz;
+		chunkid_t flag = offset_flag_bit(x.big);
 
-		chunk_set(h, r, LEFT_SIZE, sz);
-		set_chunk_size_used(h, r, rsz, false);
-		set_left_size(h, c + csz, rsz);
-		release_run(h, r, rsz, wide);
+		xset(x, r, LEFT_SIZE, sz);
+		xset(x, r, SIZE_AND_USED, rsz << 1);
+		/* The chunk after may be a used aligned block: keep its OFFSET flag. */
+		xset(x, after, LEFT_SIZE,
+		     (flag != 0U ? (xget(x, after, LEFT_SIZE) & flag) : 0U) | rsz);
+		release_run(x, r, rsz);
 	}
-	set_chunk_size_used(h, c, sz, true);
+	xset(x, c, SIZE_AND_USED, (sz << 1) | 1U);
 	return c;
 }
 
 /*
- * Frees used chunk c and merges it with free neighbours (solo units included). Only the
- * aligned-alloc and realloc trimmings can free a chunk smaller than a listable one
+ * The merging half of free: used chunk c of `sz` units, whose OFFSET flag is clear, with
+ * the raw headers already read: `rsa` = SIZE_AND_USED of the right neighbour, `rls` = its
+ * LEFT_SIZE (OFFSET flag included), `lsa` = SIZE_AND_USED of the left one, `ls` = its size.
+ * Merges with free neighbours (unlinking listed ones), marks the result free and lists it.
+ * Only aligned-alloc and realloc trimmings can free a chunk smaller than a listable one
  * (`may_be_solo`); a block that was allocated whole is always listable.
  */
-HEAP_LIST_FN void free_chunk(struct z_heap *h, chunkid_t c, bool may_be_solo, bool wide)
+static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t sz, chunkid_t rsa,
+				     chunkid_t rls, chunkid_t lsa, chunksz_t ls, bool may_be_solo)
 {
-	chunksz_t sz = chunk_size(h, c);
-	chunkid_t rc = c + sz;
-	chunkid_t lc = left_chunk(h, c);
-	/* Both neighbours' headers are read before any list store (no reload after them). */
-	chunkid_t rsa = chunk_field(h, rc, SIZE_AND_USED);
-	chunkid_t lsa = chunk_field(h, lc, SIZE_AND_USED);
+	chunkid_t flag = offset_flag_bit(x.big);
 
-	heap_stats_free(h, sz);
+	heap_stats_free(x.h, sz);
 	if ((rsa & 1U) == 0U) {
 		chunksz_t rsz = rsa >> 1;
 
-		if (rsz >= min_free_units(h)) {
-			list_remove(h, rc, rsz, wide);
+		if (rsz >= x_min_free(x)) {
+			list_remove(x, c + sz, rsz);
 		}
 		sz += rsz;
+		rls = flag != 0U ? xget(x, c + sz, LEFT_SIZE) : 0U;
 	}
 	if ((lsa & 1U) == 0U) {
-		chunksz_t lsz = lsa >> 1;
-
-		if (lsz >= min_free_units(h)) {
-			list_remove(h, lc, lsz, wide);
+		if (ls >= x_min_free(x)) {
+			list_remove(x, c - ls, ls);
 		}
 		/* The swallowed header must read "free" so that a second free is caught. */
-		set_chunk_size_used(h, c, 0U, false);
-		c = lc;
-		sz += lsz;
-	} else if (offset_flag_mask(h) != 0U) {
-		/* Free chunks never carry the OFFSET flag (invariant I7). */
-		chunk_set(h, c, LEFT_SIZE, left_size(h, c));
+		xset(x, c, SIZE_AND_USED, 0U);
+		c -= ls;
+		sz += ls;
 	}
-	set_chunk_size_used(h, c, sz, false);
-	set_left_size(h, c + sz, sz);
+	xset(x, c, SIZE_AND_USED, sz << 1);
+	/* The chunk after is used (or the end marker) and may carry an OFFSET flag. */
+	xset(x, c + sz, LEFT_SIZE, (rls & flag) | sz);
 	if (may_be_solo) {
-		release_run(h, c, sz, wide);
+		release_run(x, c, sz);
 	} else {
-		list_add(h, c, sz, wide);
+		list_add(x, c, sz);
 	}
+}
+
+/* Frees used chunk c (any size, solo units and OFFSET flags included) and merges it. */
+HEAP_LIST_FN void free_chunk(struct heap_ctx x, chunkid_t c, bool may_be_solo)
+{
+	chunkid_t flag = offset_flag_bit(x.big);
+	chunksz_t sz = xget(x, c, SIZE_AND_USED) >> 1;
+	chunksz_t ls = xget(x, c, LEFT_SIZE) & ~flag;
+	chunkid_t rc = c + sz;
+
+	/* Free chunks never carry the OFFSET flag (invariant I7). */
+	if (flag != 0U) {
+		xset(x, c, LEFT_SIZE, ls);
+	}
+	merge_free(x, c, sz, xget(x, rc, SIZE_AND_USED), xget(x, rc, LEFT_SIZE),
+		   xget(x, c - ls, SIZE_AND_USED), ls, may_be_solo);
 }
 
 chunkid_t heap_take_chunk(struct z_heap *h, chunksz_t sz)
 {
-	return take_chunk(h, sz, wide_heads(h));
+	return take_chunk(heap_ctx_of(h), sz);
 }
 
 void heap_free_run(struct z_heap *h, chunkid_t c)
 {
-	free_chunk(h, c, true, wide_heads(h));
+	free_chunk(heap_ctx_of(h), c, true);
 }
 
 void heap_shrink_used(struct z_heap *h, chunkid_t c, chunksz_t units)
@@ -239,7 +326,7 @@ void heap_shrink_used(struct z_heap *h, chunkid_t c, chunksz_t units)
 	chunk_set(h, tail, LEFT_SIZE, units);
 	set_chunk_size_used(h, tail, csz - units, true);
 	set_left_size(h, c + csz, csz - units);
-	free_chunk(h, tail, true, wide_heads(h));
+	free_chunk(heap_ctx_of(h), tail, true);
 }
 
 /* ---- pointer checks ---- */
@@ -256,7 +343,7 @@ static ALWAYS_INLINE chunkid_t mem_to_chunk(const struct z_heap *h, const void *
  * that was bounds-checked. An interior pointer lands on user data; it passes only if that
  * data forges a used header whose size and left size both match real neighbour fields.
  */
-static ALWAYS_INLINE const char *check_block(const struct z_heap *h, const void *mem)
+static const char *check_block(const struct z_heap *h, const void *mem)
 {
 	uintptr_t off = (uintptr_t)mem - (uintptr_t)h - chunk_header_bytes(h);
 	uintptr_t cu = off / CHUNK_UNIT;
@@ -302,6 +389,27 @@ __noinline __cold void heap_bad_free(struct sys_heap *heap, const void *mem, con
 	__ASSERT(reason == NULL, "sys_heap %p: bad free of %p: %s", (void *)heap, mem, reason);
 }
 
+/*
+ * Everything sys_heap_free()'s fast checks turn away: the full checks, in the documented
+ * order and with the documented reason, then the rare valid case the fast path leaves out
+ * (an aligned block whose pointer carries the OFFSET flag).
+ */
+static __noinline __cold void free_slow(struct sys_heap *heap, void *mem)
+{
+	struct z_heap *h = heap->heap;
+	const char *reason = check_block(h, mem);
+
+	if (reason != NULL) {
+		heap_bad_free(heap, mem, reason);
+		return;
+	}
+
+	chunkid_t c = mem_to_chunk(h, mem);
+
+	heap_notify_free(heap, mem, chunk_bytes(chunk_size(h, c)));
+	free_chunk(heap_ctx_of(h), c, false);
+}
+
 /* ---- public API ---- */
 
 static ALWAYS_INLINE chunksz_t request_units(const struct z_heap *h, size_t bytes)
@@ -322,25 +430,50 @@ chunksz_t heap_request_units(const struct z_heap *h, size_t bytes)
 	return request_units(h, bytes);
 }
 
-void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
+/* sys_heap_alloc() for one layout (`big`, `wide` are constants where it is inlined). */
+static ALWAYS_INLINE void *alloc_body(struct sys_heap *heap, struct z_heap *h, chunkid_t end,
+				      size_t bytes, bool big, bool wide)
 {
-	struct z_heap *h = heap->heap;
-	chunksz_t sz = request_units(h, bytes);
-	chunkid_t c;
+	struct heap_ctx x = heap_ctx_make(h, big, wide);
+	size_t hdr = big ? 8U : 4U;
 
-	if (sz == 0U) {
+	/* See request_units(): 0 and anything too big fail this one compare. */
+	if (bytes - 1U >= chunk_bytes(end - 1U)) {
 		return NULL;
 	}
-	/* Two specialised copies on 64-bit hosts; one (constant width) elsewhere. */
-	c = wide_heads(h) ? take_chunk(h, sz, true) : take_chunk(h, sz, false);
+
+	chunksz_t sz = (chunksz_t)((bytes + hdr + CHUNK_UNIT - 1U) / CHUNK_UNIT);
+	chunkid_t c = take_chunk(x, sz);
+
 	if (c == 0U) {
 		return NULL;
 	}
 
-	void *mem = chunk_buf(h, c) + chunk_header_bytes(h);
+	void *mem = chunk_buf(h, c) + hdr;
 
 	heap_notify_alloc(heap, mem, chunk_bytes(sz));
 	return mem;
+}
+
+void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
+{
+	struct z_heap *h = heap->heap;
+	chunkid_t end = h->end_chunk;
+
+	/* The layout is decided once; each branch is a copy compiled for that layout. */
+	if (HEAP_BIG_ONLY) {
+		if (wide_heads_units(end)) {
+			return alloc_body(heap, h, end, bytes, true, true);
+		}
+		return alloc_body(heap, h, end, bytes, true, false);
+	}
+	if (HEAP_SMALL_ONLY || HEAP_OPT_SIZE) {
+		return alloc_body(heap, h, end, bytes, big_heap_units(end), wide_heads_units(end));
+	}
+	if (big_heap_units(end)) {
+		return alloc_body(heap, h, end, bytes, true, true);
+	}
+	return alloc_body(heap, h, end, bytes, false, false);
 }
 
 void *sys_heap_noalign_alloc(struct sys_heap *heap, size_t align, size_t bytes)
@@ -349,28 +482,89 @@ void *sys_heap_noalign_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 	return sys_heap_alloc(heap, bytes);
 }
 
+static ALWAYS_INLINE uintptr_t ror3(uintptr_t v)
+{
+	return (v >> 3) | (v << (sizeof(uintptr_t) * 8U - 3U));
+}
+
+/*
+ * sys_heap_free() for one layout. The fast checks accept exactly the blocks check_block()
+ * accepts, minus those with the OFFSET flag; anything else goes to free_slow(), which
+ * repeats the checks in full. Each check is one compare and a branch to that one place:
+ *  - rotating the offset by 3 moves any misalignment into the top bits, so a single
+ *    unsigned compare rejects both a pointer outside (chunk 0, end_chunk) and one that is
+ *    not at a unit boundary + header;
+ *  - the raw LEFT_SIZE is used in the left-neighbour check: with the OFFSET flag set it
+ *    exceeds every chunk id, so flagged blocks fail it and take the slow path;
+ *  - c + size <= end_chunk makes the right neighbour's header safe to read, and
+ *    c - left_size < c (unsigned) the left one's.
+ * The headers read for the checks are the ones merging needs.
+ */
+static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chunkid_t end,
+				    void *mem, bool big, bool wide)
+{
+	struct heap_ctx x = heap_ctx_make(h, big, wide);
+	size_t hdr = big ? 8U : 4U;
+	uintptr_t cu = ror3((uintptr_t)mem - (uintptr_t)h - hdr);
+	chunkid_t flag = offset_flag_bit(big);
+
+	if (unlikely(cu - 1U >= (uintptr_t)end - 1U)) {
+		goto slow;
+	}
+
+	chunkid_t c = (chunkid_t)cu;
+	chunkid_t sa = xget(x, c, SIZE_AND_USED);
+	chunksz_t sz = sa >> 1;
+	chunkid_t rc = c + sz;
+
+	if (unlikely((sa & 1U) == 0U) || unlikely(rc > end)) {
+		goto slow;
+	}
+
+	chunkid_t rls = xget(x, rc, LEFT_SIZE);
+	chunksz_t ls = xget(x, c, LEFT_SIZE);
+	chunkid_t lc = c - ls;
+
+	if (unlikely((rls & ~flag) != sz) || unlikely(lc >= c)) {
+		goto slow;
+	}
+
+	chunkid_t lsa = xget(x, lc, SIZE_AND_USED);
+
+	if (unlikely((lsa >> 1) != ls)) {
+		goto slow;
+	}
+	heap_notify_free(heap, mem, chunk_bytes(sz));
+	merge_free(x, c, sz, xget(x, rc, SIZE_AND_USED), rls, lsa, ls, false);
+	return;
+slow:
+	free_slow(heap, mem);
+}
+
 void sys_heap_free(struct sys_heap *heap, void *mem)
 {
-	struct z_heap *h;
-	const char *reason;
-	chunkid_t c;
-
 	if (mem == NULL) {
 		return;
 	}
-	h = heap->heap;
-	reason = check_block(h, mem);
-	if (unlikely(reason != NULL)) {
-		heap_bad_free(heap, mem, reason);
-		return;
-	}
-	c = mem_to_chunk(h, mem);
-	heap_notify_free(heap, mem,
-				  chunk_bytes(chunk_size(h, c)));
-	if (wide_heads(h)) {
-		free_chunk(h, c, false, true);
+
+	struct z_heap *h = heap->heap;
+	chunkid_t end = h->end_chunk;
+
+	if (HEAP_OPT_SIZE) {
+		/* One copy of everything: the full checks, then the shared free_chunk(). */
+		free_slow(heap, mem);
+	} else if (HEAP_BIG_ONLY) {
+		if (wide_heads_units(end)) {
+			free_body(heap, h, end, mem, true, true);
+		} else {
+			free_body(heap, h, end, mem, true, false);
+		}
+	} else if (HEAP_SMALL_ONLY) {
+		free_body(heap, h, end, mem, false, false);
+	} else if (big_heap_units(end)) {
+		free_body(heap, h, end, mem, true, true);
 	} else {
-		free_chunk(h, c, false, false);
+		free_body(heap, h, end, mem, false, false);
 	}
 }
 
@@ -422,7 +616,7 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 	set_chunk_size_used(h, chunk0, units - chunk0, false);
 	chunk_set(h, units, LEFT_SIZE, units - chunk0);
 	set_chunk_size_used(h, units, 0U, true);
-	list_add(h, chunk0, units - chunk0, wide_heads(h));
+	list_add(heap_ctx_of(h), chunk0, units - chunk0);
 	heap->heap = h;
 
 #if defined(CONFIG_SYS_HEAP_ARRAY_SIZE) && (CONFIG_SYS_HEAP_ARRAY_SIZE > 0)

@@ -162,27 +162,53 @@ static ALWAYS_INLINE uint8_t *chunk_buf(const struct z_heap *h, chunkid_t c)
 	return (uint8_t *)h + (size_t)c * CHUNK_UNIT;
 }
 
-static ALWAYS_INLINE chunkid_t chunk_field(const struct z_heap *h, chunkid_t c,
-					   enum chunk_fields f)
+/*
+ * Field access with the layout passed in (`big`): the hot paths read end_chunk once per
+ * call and pass its layout down, so that no access re-reads the heap descriptor (every
+ * header store may alias it) and AUTO builds branch on the layout once, not per field.
+ */
+static ALWAYS_INLINE chunkid_t hdr_get(const struct z_heap *h, chunkid_t c, enum chunk_fields f,
+				       bool big)
 {
 	void *p = chunk_buf(h, c);
 
-	if (big_heap(h)) {
+	if (big) {
 		return ((heap_u32_t *)p)[f];
 	}
 	return ((heap_u16_t *)p)[f];
 }
 
-static ALWAYS_INLINE void chunk_set(struct z_heap *h, chunkid_t c, enum chunk_fields f,
-				    chunkid_t v)
+static ALWAYS_INLINE void hdr_set(struct z_heap *h, chunkid_t c, enum chunk_fields f, chunkid_t v,
+				  bool big)
 {
 	void *p = chunk_buf(h, c);
 
-	if (big_heap(h)) {
+	if (big) {
 		((heap_u32_t *)p)[f] = v;
 	} else {
 		((heap_u16_t *)p)[f] = (uint16_t)v;
 	}
+}
+
+/* The OFFSET flag bit of LEFT_SIZE in a layout (0 where it is compiled out). */
+static ALWAYS_INLINE chunkid_t offset_flag_bit(bool big)
+{
+	if (!big) {
+		return HEAP_OFFSET_FLAG_SMALL;
+	}
+	return sizeof(void *) == 4U ? HEAP_OFFSET_FLAG_BIG : 0U;
+}
+
+static ALWAYS_INLINE chunkid_t chunk_field(const struct z_heap *h, chunkid_t c,
+					   enum chunk_fields f)
+{
+	return hdr_get(h, c, f, big_heap(h));
+}
+
+static ALWAYS_INLINE void chunk_set(struct z_heap *h, chunkid_t c, enum chunk_fields f,
+				    chunkid_t v)
+{
+	hdr_set(h, c, f, v, big_heap(h));
 }
 
 static ALWAYS_INLINE chunksz_t chunk_size(const struct z_heap *h, chunkid_t c)
@@ -203,10 +229,7 @@ static ALWAYS_INLINE void set_chunk_size_used(struct z_heap *h, chunkid_t c, chu
 
 static ALWAYS_INLINE chunkid_t offset_flag_mask(const struct z_heap *h)
 {
-	if (!big_heap(h)) {
-		return HEAP_OFFSET_FLAG_SMALL;
-	}
-	return sizeof(void *) == 4U ? HEAP_OFFSET_FLAG_BIG : 0U;
+	return offset_flag_bit(big_heap(h));
 }
 
 /* LEFT_SIZE without the OFFSET flag. */
