@@ -96,6 +96,16 @@ static ALWAYS_INLINE chunksz_t x_min_free(struct heap_ctx x)
 	return ctx_big(x) ? 2U : 1U;
 }
 
+/*
+ * Whether a free neighbour of `sz` units is on a list. In a small heap every free chunk is
+ * (one unit holds the header and both links), so the test folds away there: the merges of
+ * free() skip a compare that only a corrupted size 0 could fail.
+ */
+static ALWAYS_INLINE bool x_listed(struct heap_ctx x, chunksz_t sz)
+{
+	return !ctx_big(x) || sz >= 2U;
+}
+
 /* ---- class bitmaps ---- */
 
 static ALWAYS_INLINE void class_set_avail(struct heap_ctx x, unsigned int cls)
@@ -236,7 +246,7 @@ void heap_list_remove(struct z_heap *h, chunkid_t c, chunksz_t sz)
  * class is used; every chunk there fits, and its head is within one class width of that
  * class's best fit.
  */
-HEAP_LIST_FN uint8_t *take_chunk_buf(struct heap_ctx x, chunksz_t sz)
+HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
 	chunkid_t c = head_get(x, cls);
@@ -271,15 +281,18 @@ HEAP_LIST_FN uint8_t *take_chunk_buf(struct heap_ctx x, chunksz_t sz)
 		release_run(x, r, rsz);
 	}
 	xset(x, c, SIZE_AND_USED, (sz << 1) | 1U);
-	/* A pointer, not an id: the caller's "found?" test then needs no proof that c != 0. */
-	return chunk_buf(x.h, c);
+	/*
+	 * The user pointer, not an id: the caller's "found?" test then needs no proof that
+	 * c != 0, and alloc returns it as it is.
+	 */
+	return chunk_user(x.h, c);
 }
 
 static ALWAYS_INLINE chunkid_t take_chunk(struct heap_ctx x, chunksz_t sz)
 {
-	uint8_t *buf = take_chunk_buf(x, sz);
+	uint8_t *mem = take_chunk_mem(x, sz);
 
-	return buf == NULL ? 0U : (chunkid_t)((size_t)(buf - (uint8_t *)x.h) / CHUNK_UNIT);
+	return mem == NULL ? 0U : (chunkid_t)((size_t)(mem - (uint8_t *)x.h) / CHUNK_UNIT);
 }
 
 /*
@@ -297,18 +310,26 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 
 	heap_stats_free(x.h, sz);
 	if ((lsa & 1U) == 0U) {
-		if (ls >= x_min_free(x)) {
+		if (x_listed(x, ls)) {
 			list_remove(x, c - ls, ls);
 		}
-		/* The swallowed header must read "free" so that a second free is caught. */
-		xset(x, c, SIZE_AND_USED, 0U);
+		/*
+		 * The swallowed header must read "free" so that a second free is caught. A
+		 * 4-byte header is cleared whole: one 32-bit store of 0 is a single x86
+		 * instruction, a 16-bit one two (GCC avoids 16-bit immediates).
+		 */
+		if (ctx_big(x)) {
+			xset(x, c, SIZE_AND_USED, 0U);
+		} else {
+			*(heap_u32_t *)(chunk_user(x.h, c) - 4) = 0U;
+		}
 		c -= ls;
 		sz += ls;
 	}
 	if ((rsa & 1U) == 0U) {
 		chunksz_t rsz = rsa >> 1;
 
-		if (rsz >= x_min_free(x)) {
+		if (x_listed(x, rsz)) {
 			list_remove(x, c + sz, rsz);
 		}
 		sz += rsz;
@@ -367,10 +388,10 @@ void heap_shrink_used(struct z_heap *h, chunkid_t c, chunksz_t units)
 
 /* ---- pointer checks ---- */
 
-/* Chunk of a user pointer; exact for valid pointers (see checked_chunk for the rest). */
+/* Chunk of a user pointer (h + 8c, or h + 8c + 4 with the OFFSET flag); exact for valid ones. */
 static ALWAYS_INLINE chunkid_t mem_to_chunk(const struct z_heap *h, const void *mem)
 {
-	return (chunkid_t)(((uintptr_t)mem - (uintptr_t)h - chunk_header_bytes(h)) / CHUNK_UNIT);
+	return (chunkid_t)(((uintptr_t)mem - (uintptr_t)h) / CHUNK_UNIT);
 }
 
 /*
@@ -381,7 +402,7 @@ static ALWAYS_INLINE chunkid_t mem_to_chunk(const struct z_heap *h, const void *
  */
 static ALWAYS_INLINE const char *check_block(const struct z_heap *h, const void *mem)
 {
-	uintptr_t off = (uintptr_t)mem - (uintptr_t)h - chunk_header_bytes(h);
+	uintptr_t off = (uintptr_t)mem - (uintptr_t)h;
 	uintptr_t cu = off / CHUNK_UNIT;
 
 	if (cu - 1U >= (uintptr_t)h->end_chunk - 1U) {
@@ -479,14 +500,11 @@ static ALWAYS_INLINE void *alloc_body(struct sys_heap *heap, struct z_heap *h, c
 	}
 
 	chunksz_t sz = (chunksz_t)((bytes + hdr + CHUNK_UNIT - 1U) / CHUNK_UNIT);
-	uint8_t *buf = take_chunk_buf(x, sz);
+	void *mem = take_chunk_mem(x, sz);
 
-	if (buf == NULL) {
+	if (mem == NULL) {
 		return NULL;
 	}
-
-	void *mem = buf + hdr;
-
 	heap_notify_alloc(heap, mem, chunk_bytes(sz));
 	return mem;
 }
@@ -497,17 +515,15 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 	chunkid_t end = h->end_chunk;
 
 	/* The layout is decided once; each branch is a copy compiled for that layout. */
-	if (HEAP_BIG_ONLY) {
-		if (wide_heads_units(end)) {
-			return alloc_body(heap, h, end, bytes, true, true);
-		}
-		return alloc_body(heap, h, end, bytes, true, false);
-	}
 	if (HEAP_SMALL_ONLY || HEAP_OPT_SIZE) {
 		return alloc_body(heap, h, end, bytes, big_heap_units(end), wide_heads_units(end));
 	}
 	if (big_heap_units(end)) {
-		return alloc_body(heap, h, end, bytes, true, true);
+		/* 32-bit big heaps always have wide heads: the test below folds away there. */
+		if (wide_heads_units(end)) {
+			return alloc_body(heap, h, end, bytes, true, true);
+		}
+		return alloc_body(heap, h, end, bytes, true, false);
 	}
 	return alloc_body(heap, h, end, bytes, false, false);
 }
@@ -527,9 +543,11 @@ static ALWAYS_INLINE uintptr_t ror3(uintptr_t v)
  * sys_heap_free() for one layout. The fast checks accept exactly the blocks check_block()
  * accepts, minus those with the OFFSET flag; anything else goes to free_slow(), which
  * repeats the checks in full. Each check is one compare and a branch to that one place:
- *  - rotating the offset by 3 moves any misalignment into the top bits, so a single
- *    unsigned compare rejects both a pointer outside (chunk 0, end_chunk) and one that is
- *    not at a unit boundary + header;
+ *  - user pointers are h + 8c, so rotating the offset from h by 3 moves any misalignment
+ *    into the top bits, and a single unsigned compare against end_chunk rejects both a
+ *    pointer at or beyond the end marker (or below h) and one that is not 8-aligned from
+ *    h; chunk 0 passes it (its header is readable) and fails the left check, because its
+ *    LEFT_SIZE is 0 (c - 0 >= c);
  *  - the raw LEFT_SIZE is used in the left-neighbour check: with the OFFSET flag set it
  *    exceeds every chunk id, so flagged blocks fail it and take the slow path;
  *  - c + size <= end_chunk makes the right neighbour's header safe to read, and
@@ -540,11 +558,11 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 				    void *mem, bool big, bool wide)
 {
 	struct heap_ctx x = heap_ctx_make(h, big, wide);
-	size_t hdr = big ? 8U : 4U;
-	uintptr_t cu = ror3((uintptr_t)mem - (uintptr_t)h - hdr);
+	uintptr_t cu = ror3((uintptr_t)mem - (uintptr_t)h);
 	chunkid_t flag = offset_flag_bit(big);
 
-	if (unlikely(cu - 1U >= (uintptr_t)end - 1U)) {
+	/* c == 0 (chunk 0) passes here and fails the left-size check: its LEFT_SIZE is 0. */
+	if (unlikely(cu >= (uintptr_t)end)) {
 		goto slow;
 	}
 
@@ -589,16 +607,14 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	if (HEAP_OPT_SIZE) {
 		/* One copy of everything: the full checks, then the shared free_chunk(). */
 		free_slow(heap, mem);
-	} else if (HEAP_BIG_ONLY) {
+	} else if (HEAP_SMALL_ONLY) {
+		free_body(heap, h, end, mem, false, false);
+	} else if (big_heap_units(end)) {
 		if (wide_heads_units(end)) {
 			free_body(heap, h, end, mem, true, true);
 		} else {
 			free_body(heap, h, end, mem, true, false);
 		}
-	} else if (HEAP_SMALL_ONLY) {
-		free_body(heap, h, end, mem, false, false);
-	} else if (big_heap_units(end)) {
-		free_body(heap, h, end, mem, true, true);
 	} else {
 		free_body(heap, h, end, mem, false, false);
 	}
@@ -621,8 +637,8 @@ size_t sys_heap_usable_size(struct sys_heap *heap, void *mem)
 
 void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 {
-	uintptr_t start = ROUND_UP(mem, CHUNK_UNIT);
-	chunksz_t units = heap_layout_units((uintptr_t)mem, bytes);
+	uintptr_t start;
+	chunksz_t units = heap_place((uintptr_t)mem, bytes, &start);
 
 	heap->init_mem = mem;
 	heap->init_bytes = bytes;
@@ -641,8 +657,13 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 
 	struct z_heap *h = (struct z_heap *)start;
 
-	/* A word loop, not memset(): the core needs no C library header at all. */
-	for (uint32_t *w = (uint32_t *)h; w < (uint32_t *)chunk_buf(h, chunk0); w++) {
+	/*
+	 * A word loop, not memset(): the core needs no C library header at all. Chunk 0 starts
+	 * one header below h (end_chunk, which tells the layout, is not written yet).
+	 */
+	uint32_t *w = (uint32_t *)(start - layout_header_bytes(big_heap_units(units)));
+
+	for (; w < (uint32_t *)chunk_user(h, chunk0); w++) {
 		*w = 0U;
 	}
 	h->end_chunk = units;

@@ -2,33 +2,37 @@
  * zmem heap engine: private layout, invariants and inline accessors.
  *
  * LAYOUT
- * The heap is an array of 8-byte units starting at the first 8-aligned address of the
- * caller's buffer. A chunk is a run of units, named by the index of its first unit
- * (chunkid_t). Unit 0 starts chunk 0, which holds struct z_heap and doubles as "null".
+ * The heap is an array of 8-byte units; a chunk is a run of units, named by the index of
+ * its first unit (chunkid_t). Every chunk starts with its header, and the user area follows:
  *
  *   chunk c:  [LEFT_SIZE][SIZE_AND_USED][ user bytes ... ][next chunk's LEFT_SIZE] ...
  *
  * Each header field is 16 bits in a small heap (4-byte header) and 32 bits in a big heap
- * (8-byte header). The user area of chunk c starts right after its header, so it lies
- * between this chunk's SIZE_AND_USED and the next chunk's LEFT_SIZE: a linear overflow
- * hits the next chunk's LEFT_SIZE first, which free() checks. A free chunk keeps its two
- * free-list links (FREE_PREV, FREE_NEXT, same width as the header fields) in the first
- * user bytes, so the smallest free chunk is 1 unit (small) or 2 units (big).
+ * (8-byte header). The unit array starts one header before an 8-aligned address U0 (4 mod
+ * 8 in a small heap, 8-aligned in a big one), so that the user area of chunk c starts at
+ * U0 + 8c: every normal user pointer is 8-aligned in both layouts, on 32- and 64-bit
+ * hosts. struct z_heap sits at U0 (it is chunk 0's user area) and the handle points there,
+ * so h + 8c is the user pointer of chunk c and its header is just below it.
+ * The user area lies between this chunk's SIZE_AND_USED and the next chunk's LEFT_SIZE: a
+ * linear overflow hits the next chunk's LEFT_SIZE first, which free() checks. A free chunk
+ * keeps its two free-list links (FREE_PREV, FREE_NEXT, same width as the header fields) in
+ * the first user bytes, so the smallest free chunk is 1 unit (small) or 2 units (big).
  *
  *   SIZE_AND_USED = size_in_units << 1 | used
- *   LEFT_SIZE     = size of the chunk just below, in units; its top bit (bit 15 small, bit 31
- *                   big, never needed by a size) is the OFFSET flag of this chunk: the user
- *                   pointer is chunk + header + 4 instead of chunk + header. Only aligned
- *                   allocations set it: alignment >= 8 in a 4-byte-header heap (normal
- *                   pointers are 4 mod 8 there), or a 4-byte rewind in a 32-bit big heap.
- *                   64-bit heaps have no use for it and compile it out.
+ *   LEFT_SIZE     = size of the chunk just below, in units; on 32-bit hosts its top bit
+ *                   (bit 15 small, bit 31 big, never needed by a size) is the OFFSET flag of
+ *                   this chunk: the user pointer is h + 8c + 4 instead of h + 8c. Only a
+ *                   4-byte rewind sets it (k_aligned_alloc's pointer slot below an aligned
+ *                   pointer: alignment 2^k | 4). 64-bit hosts have no such rewind (theirs
+ *                   is 8 bytes) and compile the flag out.
  *
- * After the last chunk, unit end_chunk holds a header only (the 4- or 8-byte footer that
- * init reserves): size 0, used. Chunk 0 is also marked used. Both stop merging.
+ * After the last chunk, unit end_chunk holds a header only (size 0, used), which ends at
+ * h + 8 * end_chunk, inside the buffer. Chunk 0 is also marked used. Both stop merging.
  *
- * Chunk 0 = struct z_heap, then `nb_classes` list heads at a fixed offset (16-bit chunk ids,
- * or 32-bit in big heaps on 32-bit targets and in heaps of more than 0xffff units), then the
- * 32-bit class bitmap words at `avail_off`, all rounded up to whole units.
+ * Chunk 0 = its header, struct z_heap, then `nb_classes` list heads at a fixed offset
+ * (16-bit chunk ids, or 32-bit in big heaps on 32-bit targets and in heaps of more than
+ * 0xffff units), then the 32-bit class bitmap words at `avail_off` (bytes from h), all
+ * rounded up to whole units.
  * nb_classes = class(end_chunk) + 1; the bitmap has nb_classes / 32 + 1 words, so the bit
  * just past the last class always exists.
  *
@@ -50,7 +54,7 @@
  *      class(size); a smaller one ("solo" unit, big heaps only) is on no list.
  *  I5  List links are consistent (next(prev(c)) == c), every listed chunk is free.
  *  I6  Bitmap bit k set iff list k is non-empty; summary bit w iff word w != 0.
- *  I7  OFFSET flags appear only on used chunks of small heaps.
+ *  I7  OFFSET flags appear only on used chunks (and only on 32-bit hosts).
  *  I8  With runtime stats: free_bytes == sum of listed chunks, allocated_bytes ==
  *      sum of used chunks except chunk 0 (both in whole chunk bytes).
  */
@@ -100,13 +104,11 @@ typedef uint32_t __attribute__((__may_alias__)) heap_u32_t;
 enum chunk_fields { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
 
 struct z_heap {
-	/* Header of chunk 0 (room for the 8-byte big layout). */
-	uint32_t chunk0_hdr[2];
 	/* Index of the end marker == total units, chunk 0 included. */
 	uint32_t end_chunk;
 	/* Bit w set iff bitmap word w != 0 (at most 8 words). */
 	uint16_t summary;
-	/* Byte offset from the heap start of the class bitmap words (after the heads, < 1 KiB). */
+	/* Byte offset from h of the class bitmap words (after the heads, < 1 KiB). */
 	uint16_t avail_off;
 	/* Frees rejected as invalid (outside, interior, misaligned, double). */
 	uint32_t bad_frees;
@@ -119,15 +121,17 @@ struct z_heap {
 };
 
 BUILD_ASSERT(sizeof(struct z_heap) % 4 == 0, "list heads follow the fixed fields");
-/* 20 bytes keep a 64-byte heap usable in the 8-byte-header layout (see docs/heap.md). */
-BUILD_ASSERT(IS_ENABLED(CONFIG_SYS_HEAP_RUNTIME_STATS) || sizeof(struct z_heap) == 20,
+/* Chunk 0's header is below the struct (see LAYOUT), so the struct holds no header. */
+BUILD_ASSERT(IS_ENABLED(CONFIG_SYS_HEAP_RUNTIME_STATS) || sizeof(struct z_heap) == 12,
 	     "sys_heap.h's Z_HEAP_STRUCT_BYTES mirrors this size");
-BUILD_ASSERT(offsetof(struct z_heap, chunk0_hdr) == 0, "chunk 0's header opens the heap");
 
-/* ---- layout choice: compile time unless CONFIG_SYS_HEAP_AUTO on a 32-bit target ---- */
+/*
+ * ---- layout choice: compile time with CONFIG_SYS_HEAP_SMALL_ONLY or _BIG_ONLY, else per
+ * heap (small up to HEAP_SMALL_MAX_UNITS), on 32- and 64-bit hosts alike ----
+ */
 
-#define HEAP_SMALL_ONLY (IS_ENABLED(CONFIG_SYS_HEAP_SMALL_ONLY) && sizeof(void *) == 4)
-#define HEAP_BIG_ONLY (IS_ENABLED(CONFIG_SYS_HEAP_BIG_ONLY) || sizeof(void *) > 4)
+#define HEAP_SMALL_ONLY IS_ENABLED(CONFIG_SYS_HEAP_SMALL_ONLY)
+#define HEAP_BIG_ONLY IS_ENABLED(CONFIG_SYS_HEAP_BIG_ONLY)
 
 static ALWAYS_INLINE bool big_heap_units(chunksz_t units)
 {
@@ -145,10 +149,15 @@ static ALWAYS_INLINE bool big_heap(const struct z_heap *h)
 	return big_heap_units(h->end_chunk);
 }
 
+static ALWAYS_INLINE size_t layout_header_bytes(bool big)
+{
+	return big ? 8U : 4U;
+}
+
 /* Header bytes: also the offset of a normal user pointer from its chunk. */
 static ALWAYS_INLINE size_t chunk_header_bytes(const struct z_heap *h)
 {
-	return big_heap(h) ? 8U : 4U;
+	return layout_header_bytes(big_heap(h));
 }
 
 /* Smallest chunk that can sit on a free list (header + two links). */
@@ -157,9 +166,16 @@ static ALWAYS_INLINE chunksz_t min_free_units(const struct z_heap *h)
 	return big_heap(h) ? 2U : 1U;
 }
 
-static ALWAYS_INLINE uint8_t *chunk_buf(const struct z_heap *h, chunkid_t c)
+/* Normal user pointer of chunk c (its header is just below): h + 8c, 8-aligned. */
+static ALWAYS_INLINE uint8_t *chunk_user(const struct z_heap *h, chunkid_t c)
 {
 	return (uint8_t *)h + (size_t)c * CHUNK_UNIT;
+}
+
+/* First byte of chunk c (its header). */
+static ALWAYS_INLINE uint8_t *chunk_buf(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_user(h, c) - chunk_header_bytes(h);
 }
 
 /*
@@ -167,36 +183,42 @@ static ALWAYS_INLINE uint8_t *chunk_buf(const struct z_heap *h, chunkid_t c)
  * call and pass its layout down, so that no access re-reads the heap descriptor (every
  * header store may alias it) and AUTO builds branch on the layout once, not per field.
  */
+/*
+ * Fields are indexed from the user pointer: the header fields sit at -2 and -1 (in field
+ * widths), the links at 0 and 1. Every offset is a constant displacement from h + 8c.
+ */
 static ALWAYS_INLINE chunkid_t hdr_get(const struct z_heap *h, chunkid_t c, enum chunk_fields f,
 				       bool big)
 {
-	void *p = chunk_buf(h, c);
+	void *p = chunk_user(h, c);
+	int i = (int)f - (int)FREE_PREV;
 
 	if (big) {
-		return ((heap_u32_t *)p)[f];
+		return ((heap_u32_t *)p)[i];
 	}
-	return ((heap_u16_t *)p)[f];
+	return ((heap_u16_t *)p)[i];
 }
 
 static ALWAYS_INLINE void hdr_set(struct z_heap *h, chunkid_t c, enum chunk_fields f, chunkid_t v,
 				  bool big)
 {
-	void *p = chunk_buf(h, c);
+	void *p = chunk_user(h, c);
+	int i = (int)f - (int)FREE_PREV;
 
 	if (big) {
-		((heap_u32_t *)p)[f] = v;
+		((heap_u32_t *)p)[i] = v;
 	} else {
-		((heap_u16_t *)p)[f] = (uint16_t)v;
+		((heap_u16_t *)p)[i] = (uint16_t)v;
 	}
 }
 
-/* The OFFSET flag bit of LEFT_SIZE in a layout (0 where it is compiled out). */
+/* The OFFSET flag bit of LEFT_SIZE in a layout (0 on 64-bit hosts, where it is compiled out). */
 static ALWAYS_INLINE chunkid_t offset_flag_bit(bool big)
 {
-	if (!big) {
-		return HEAP_OFFSET_FLAG_SMALL;
+	if (sizeof(void *) != 4U) {
+		return 0U;
 	}
-	return sizeof(void *) == 4U ? HEAP_OFFSET_FLAG_BIG : 0U;
+	return big ? HEAP_OFFSET_FLAG_BIG : HEAP_OFFSET_FLAG_SMALL;
 }
 
 static ALWAYS_INLINE chunkid_t chunk_field(const struct z_heap *h, chunkid_t c,
@@ -271,7 +293,7 @@ static ALWAYS_INLINE chunkid_t left_chunk(const struct z_heap *h, chunkid_t c)
 /* User pointer of chunk c (honours the OFFSET flag). */
 static ALWAYS_INLINE void *chunk_mem(const struct z_heap *h, chunkid_t c)
 {
-	return chunk_buf(h, c) + chunk_header_bytes(h) + (chunk_offset_flag(h, c) ? 4U : 0U);
+	return chunk_user(h, c) + (chunk_offset_flag(h, c) ? 4U : 0U);
 }
 
 static ALWAYS_INLINE size_t chunk_bytes(chunksz_t units)
@@ -317,11 +339,11 @@ static ALWAYS_INLINE uint32_t *class_avail(const struct z_heap *h)
 }
 
 /*
- * List heads are 16-bit whenever every chunk id fits (heaps below 0x10000 units, 512 KiB),
- * on 64-bit hosts too: on a 16 KiB 64-bit heap that halves the heads (288 -> 144 bytes),
- * about 1 % of the heap in the fragmentation benchmark. 32-bit big heaps keep 32-bit heads,
- * so that MCU builds decide the width at compile time; 64-bit builds decide it once per
- * call (the hot paths are compiled for both widths, see heap.c).
+ * List heads are 16-bit in small heaps, and in big heaps of 64-bit hosts whenever every
+ * chunk id fits (below 0x10000 units, 512 KiB: on a 16 KiB BIG_ONLY heap that halves the
+ * heads, 288 -> 144 bytes, about 1 % of the heap). 32-bit big heaps keep 32-bit heads, so
+ * that MCU builds decide the width with the layout; 64-bit builds decide it once per call
+ * (the hot paths are compiled for each layout and width, see heap.c).
  */
 #define HEAP_HEADS16_MAX_UNITS 0xffffU
 
@@ -372,31 +394,43 @@ static inline size_t heap_avail_offset(chunksz_t units)
 	return ROUND_UP(sizeof(struct z_heap) + head * heap_nb_classes(units), 4U);
 }
 
-/* Units of chunk 0 (struct, heads, bitmap words) for a heap of `units` units. */
+/* Units of chunk 0 (header, struct, heads, bitmap words) for a heap of `units` units. */
 static inline chunksz_t heap_chunk0_units(chunksz_t units)
 {
-	size_t bytes = heap_avail_offset(units) + 4U * (heap_nb_classes(units) / 32U + 1U);
+	size_t bytes = layout_header_bytes(big_heap_units(units)) + heap_avail_offset(units) +
+		       4U * (heap_nb_classes(units) / 32U + 1U);
 
 	return (chunksz_t)((bytes + CHUNK_UNIT - 1U) / CHUNK_UNIT);
 }
 
 /*
- * Total units (chunk 0 included, end marker excluded) of a heap over [mem, mem + bytes):
- * start rounded up to 8, a 4- or 8-byte end-marker footer reserved, end rounded down to 8,
- * clamped to what the layout can address. 0 if not even the footer fits.
+ * Placement of a heap over [mem, mem + bytes): returns its total units (chunk 0 included,
+ * end marker excluded) and stores in *hp the address of struct z_heap (U0 in LAYOUT): the
+ * first 8-aligned address at least one header above mem, so the unit array starts at
+ * 4 mod 8 (small) or 8-aligned (big). The end marker's header ends at h + 8 * units, at or
+ * below mem + bytes. Units are clamped to what the layout can address; 0 if not even the
+ * end marker fits. The layout is guessed from bytes / 8, an upper bound of the unit count:
+ * a heap guessed big may come out small (placed 4 bytes higher than needed, still valid),
+ * never the reverse, and validate() recomputes the same answer.
  */
-static inline chunksz_t heap_layout_units(uintptr_t mem, size_t bytes)
+static inline chunksz_t heap_place(uintptr_t mem, size_t bytes, uintptr_t *hp)
 {
 	bool big = big_heap_units((chunksz_t)MIN(bytes / CHUNK_UNIT, (size_t)UINT32_MAX));
-	size_t footer = big ? 8U : 4U;
-	uintptr_t start = ROUND_UP(mem, CHUNK_UNIT);
-	uintptr_t limit = mem + bytes;
+	uintptr_t h = ROUND_UP(mem + layout_header_bytes(big), CHUNK_UNIT);
 	uintptr_t max = HEAP_SMALL_ONLY ? HEAP_SMALL_MAX_UNITS : HEAP_BIG_MAX_UNITS;
 
-	if (limit < start + footer + CHUNK_UNIT) {
+	*hp = h;
+	if (bytes < h - mem + CHUNK_UNIT) {
 		return 0U;
 	}
-	return (chunksz_t)MIN((ROUND_DOWN(limit - footer, CHUNK_UNIT) - start) / CHUNK_UNIT, max);
+	return (chunksz_t)MIN((bytes - (h - mem)) / CHUNK_UNIT, max);
+}
+
+static inline chunksz_t heap_layout_units(uintptr_t mem, size_t bytes)
+{
+	uintptr_t h;
+
+	return heap_place(mem, bytes, &h);
 }
 
 /* ---- shared internals (heap.c) ---- */

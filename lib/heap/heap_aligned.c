@@ -7,13 +7,14 @@
 #include "heap.h"
 
 /*
- * The aligned pointer p must sit at chunk + header (+ 4 with the OFFSET flag) of the chunk
- * that starts at the unit holding p - header. Returns that chunk, or 0 if the offset is
- * not representable (a rewind that is not a multiple of 4, or of 8 on 64-bit heaps).
+ * Every chunk's user pointer h + 8c is 8-aligned, so any pointer p that is a multiple of 8
+ * from h names the chunk c = (p - h) / 8 with no flag. A pointer 4 bytes further (a 4-byte
+ * rewind, 32-bit hosts) takes the OFFSET flag. Returns the chunk, or 0 if the offset is not
+ * representable (a rewind that is not a multiple of 4, or of 8 on 64-bit hosts).
  */
 static chunkid_t aligned_chunk(const struct z_heap *h, uintptr_t p, bool *flag)
 {
-	uintptr_t off = p - (uintptr_t)h - chunk_header_bytes(h);
+	uintptr_t off = p - (uintptr_t)h;
 	uintptr_t extra = off & (CHUNK_UNIT - 1U);
 
 	*flag = extra != 0U;
@@ -34,16 +35,21 @@ void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 	if (align != rew) {
 		/* Low bit = rewind: align to the rest, then step back by rew (k_aligned_alloc). */
 		align -= rew;
-		gap = MIN(rew, hdr);
+		gap = MIN(rew, CHUNK_UNIT);
 	} else {
-		if (align <= hdr) {
+		/* Normal pointers are 8-aligned in every layout. */
+		if (align <= CHUNK_UNIT) {
 			return sys_heap_alloc(heap, bytes);
 		}
 		rew = 0U;
-		gap = hdr;
+		gap = CHUNK_UNIT;
 	}
 	__ASSERT((align & (align - 1U)) == 0U, "align must be a power of 2");
 
+	/*
+	 * The natural pointer is 8-aligned, so the placed one is at most align - gap above
+	 * it (gap = 8, or the rewind if smaller: p + rew is then 4 mod 8 at worst).
+	 */
 	if (bytes == 0U || size_add_overflow(bytes, align - gap, &total)) {
 		return NULL;
 	}
@@ -56,11 +62,13 @@ void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 	}
 
 	/* Room for the worst placement was reserved above, so p + bytes stays inside c. */
-	uintptr_t natural = (uintptr_t)chunk_buf(h, c) + hdr;
+	uintptr_t natural = (uintptr_t)chunk_user(h, c);
 	uintptr_t p = ROUND_UP(natural + rew, align) - rew;
 	bool flag;
 	chunkid_t c2 = aligned_chunk(h, p, &flag);
-	chunkid_t end = (chunkid_t)((p + bytes - (uintptr_t)h + CHUNK_UNIT - 1U) / CHUNK_UNIT);
+	/* First unit whose header lies past the block's last byte. */
+	chunkid_t end =
+		(chunkid_t)((p + bytes + hdr - (uintptr_t)h + CHUNK_UNIT - 1U) / CHUNK_UNIT);
 
 	if (c2 == 0U) {
 		heap_free_run(h, c);
@@ -78,7 +86,6 @@ void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 		heap_free_run(h, c);
 	}
 	set_offset_flag(h, c2, flag);
-	heap_notify_alloc(heap, (void *)p,
-				   chunk_bytes(chunk_size(h, c2)));
+	heap_notify_alloc(heap, (void *)p, chunk_bytes(chunk_size(h, c2)));
 	return (void *)p;
 }

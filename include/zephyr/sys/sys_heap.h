@@ -2,8 +2,9 @@
  * sys_heap: a constant-time general-purpose heap over caller memory (Zephyr API).
  *
  * The engine is zmem's own: two-level segregated size classes with bitmaps, a 4-byte chunk
- * header on small 32-bit heaps (8 bytes otherwise), immediate coalescing, O(1) detection of
- * invalid frees. docs/heap.md describes the layout, the fit policy and the bounds.
+ * header on heaps of at most 0x7fff units of 8 bytes (8 bytes on bigger ones), 8-aligned
+ * user pointers, immediate coalescing, O(1) detection of invalid frees. docs/heap.md
+ * describes the layout, the fit policy and the bounds.
  *
  * Thread safety: none of these functions lock. The caller serialises access to one heap
  * (k_heap is the locked wrapper). Distinct heaps are independent. No function blocks, so
@@ -60,8 +61,7 @@ struct sys_heap_free_info {
 /* ---- layout constants used by static heap definitions ---- */
 
 /* Layout of a heap of u units, as the engine decides it (lib/heap/heap.h). */
-#if defined(CONFIG_SYS_HEAP_BIG_ONLY) || defined(CONFIG_64BIT) || defined(__LP64__) || \
-	defined(_WIN64)
+#if defined(CONFIG_SYS_HEAP_BIG_ONLY)
 #define Z_HEAP_BIG(u) 1
 #elif defined(CONFIG_SYS_HEAP_SMALL_ONLY)
 #define Z_HEAP_BIG(u) 0
@@ -72,9 +72,9 @@ struct sys_heap_free_info {
 
 #ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
 #define Z_HEAP_STRUCT_BYTES \
-	((20U + sizeof(size_t) - 1U) / sizeof(size_t) * sizeof(size_t) + 3U * sizeof(size_t))
+	((12U + sizeof(size_t) - 1U) / sizeof(size_t) * sizeof(size_t) + 3U * sizeof(size_t))
 #else
-#define Z_HEAP_STRUCT_BYTES 20U
+#define Z_HEAP_STRUCT_BYTES 12U
 #endif
 
 /* Mirrors of the engine's private sizing (lib/heap/heap.h), as constant expressions. */
@@ -84,8 +84,8 @@ struct sys_heap_free_info {
 #define Z_HEAP_HEAD_BYTES(u) \
 	((Z_HEAP_BIG(u) && (sizeof(void *) == 4U || (u) > 0xffffU)) ? 4U : 2U)
 #define Z_HEAP_CHUNK0_UNITS(u)                                                              \
-	(((Z_HEAP_STRUCT_BYTES + Z_HEAP_HEAD_BYTES(u) * (Z_HEAP_CLASS(u) + 1U) + 3U) / 4U * \
-	  4U + 4U * ((Z_HEAP_CLASS(u) + 33U) / 32U) + 7U) / 8U)
+	((Z_HEAP_HDR(u) + (Z_HEAP_STRUCT_BYTES + Z_HEAP_HEAD_BYTES(u) * (Z_HEAP_CLASS(u) + 1U) + \
+			   3U) / 4U * 4U + 4U * ((Z_HEAP_CLASS(u) + 33U) / 32U) + 7U) / 8U)
 /* Units of a `bytes` allocation in a heap of u units. */
 #define Z_HEAP_UNITS_IN(bytes, u) (((size_t)(bytes) + Z_HEAP_HDR(u) + 7U) / 8U)
 /* Least total unit count U with U - chunk0(U) >= units of the request (iterated from below:
@@ -98,11 +98,12 @@ struct sys_heap_free_info {
 
 /**
  * Smallest 8-aligned buffer size in which sys_heap_alloc(h, bytes) succeeds once on a fresh
- * heap (metadata, the chunk, the end marker). A buffer that is not 8-aligned needs up to 7
- * bytes more.
+ * heap (metadata, the chunk, the end marker). The unit array starts one header below an
+ * 8-aligned address, so an 8-aligned buffer spends its first 8 bytes before the first whole
+ * unit (small layout: 4 unused bytes, then chunk 0's header; big: chunk 0's header). A buffer
+ * that is not 8-aligned needs up to 7 bytes more (at 4 mod 8, a small heap needs 4 less).
  */
-#define Z_HEAP_MIN_SIZE_FOR(bytes) \
-	((size_t)Z_HEAP_FIX4(bytes) * 8U + Z_HEAP_HDR(Z_HEAP_FIX4(bytes)))
+#define Z_HEAP_MIN_SIZE_FOR(bytes) ((size_t)Z_HEAP_FIX4(bytes) * 8U + 8U)
 
 /** Smallest 8-aligned buffer that sys_heap_init() accepts: room for one 1-byte allocation. */
 #define Z_HEAP_MIN_SIZE Z_HEAP_MIN_SIZE_FOR(1)
@@ -115,10 +116,12 @@ struct sys_heap_free_info {
 /**
  * @brief Initialise a heap over `bytes` of memory at `mem`.
  *
- * The start is rounded up and the end down to 8 bytes; a 4- or 8-byte end marker is reserved.
+ * The unit array starts one header below the first 8-aligned address that leaves room for
+ * that header, and ends with a 4- or 8-byte end marker at the buffer's last whole unit.
  * All engine state lives inside `mem`. A heap is "small" (4-byte headers) when
- * CONFIG_SYS_HEAP_SMALL_ONLY, or with CONFIG_SYS_HEAP_AUTO on a 32-bit target when it has at
- * most 0x7fff units (262136 bytes); otherwise "big" (8-byte headers, up to 2^31-1 units).
+ * CONFIG_SYS_HEAP_SMALL_ONLY, or (default, CONFIG_SYS_HEAP_AUTO, 32- and 64-bit targets)
+ * when it has at most 0x7fff units (about 256 KiB); otherwise "big" (8-byte headers, up to
+ * 2^31-1 units, CONFIG_SYS_HEAP_BIG_ONLY always).
  * Asserts when the region is too large for the layout or smaller than Z_HEAP_MIN_SIZE. Without
  * asserts a too-small region yields a heap on which every allocation fails, and nothing past
  * `bytes` is written. Time: linear in the metadata (at most about 250 word stores, fewer
@@ -130,8 +133,8 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes);
  * @brief Allocate `bytes` bytes.
  *
  * Returns NULL for 0 bytes, for requests larger than the heap (SIZE_MAX included) and when
- * no chunk is found. The result is aligned to the chunk header: 4 mod 8 on small heaps,
- * 8-aligned on big heaps; usable size is ROUND_UP(bytes + hdr, 8) - hdr. Constant time: one
+ * no chunk is found. The result is 8-aligned in both layouts; usable size is
+ * ROUND_UP(bytes + hdr, 8) - hdr (hdr = 4 small, 8 big). Constant time: one
  * probe of the request's own class, then one bitmap search (docs/heap.md states the bound).
  * Fit: a request fails only when no chunk of a higher class is free and the one chunk probed
  * in its own class is too small.
@@ -142,9 +145,9 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes);
  * @brief Allocate `bytes` aligned to `align` (a power of two, optionally plus a lower
  * "rewind" bit: the result is then aligned to align - rew and moved down by rew).
  *
- * `align` at or below the header size behaves as sys_heap_alloc(). Unused prefix and suffix
- * units go back to the heap. Returns NULL as sys_heap_alloc() does, or when `bytes + align`
- * overflows. Constant time.
+ * `align` of 8 or less behaves as sys_heap_alloc(). Unused prefix and suffix units go back to
+ * the heap. A rewind must be a multiple of 4 (of 8 on 64-bit targets), else NULL. Returns
+ * NULL as sys_heap_alloc() does, or when `bytes + align` overflows. Constant time.
  */
 void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes);
 

@@ -28,7 +28,7 @@ static void *mem_at(size_t off)
 
 static chunkid_t mem_to_chunk_test(const struct z_heap *h, const void *p)
 {
-	return (chunkid_t)(((uintptr_t)p - (uintptr_t)h - chunk_header_bytes(h)) / CHUNK_UNIT);
+	return (chunkid_t)(((uintptr_t)p - (uintptr_t)h) / CHUNK_UNIT);
 }
 
 static size_t hdr(void)
@@ -62,7 +62,8 @@ static void test_init_records(void **state)
 {
 	assert_ptr_equal(heap.init_mem, heap_buf);
 	assert_int_equal(heap.init_bytes, HEAP_BYTES);
-	assert_ptr_equal(heap.heap, heap_buf);
+	/* An 8-aligned buffer: the descriptor (chunk 0's user area) is 8 bytes in. */
+	assert_ptr_equal(heap.heap, (uint8_t *)heap_buf + 8);
 	assert_int_equal(chunk_header_bytes(heap.heap), hdr());
 	assert_int_equal(sys_heap_largest_free(&heap), fresh_largest());
 	assert_int_equal(sys_heap_bad_free_count(&heap), 0);
@@ -130,7 +131,7 @@ static void test_usable_size_and_alignment(void **state)
 
 		assert_non_null(p);
 		assert_int_equal(sys_heap_usable_size(&heap, p), test_usable(bytes, hdr()));
-		assert_int_equal((uintptr_t)p % 8U, hdr() == 4U ? 4U : 0U);
+		assert_int_equal((uintptr_t)p % 8U, 0U);
 		memset(p, 0x11, sys_heap_usable_size(&heap, p));
 		assert_true(sys_heap_validate(&heap));
 		sys_heap_free(&heap, p);
@@ -272,11 +273,11 @@ static void test_aligned_alloc(void **state)
 			uint8_t *p = sys_heap_aligned_alloc(&heap, align, sizes[i]);
 
 			assert_non_null(p);
-			assert_true(IS_ALIGNED(p, MAX(align, hdr() == 4U ? 4U : 8U)));
+			assert_true(IS_ALIGNED(p, MAX(align, 8U)));
 			assert_true(sys_heap_usable_size(&heap, p) >= sizes[i]);
 			memset(p, 0x77, sizes[i]);
 			assert_true(sys_heap_validate(&heap));
-			if (align <= hdr()) {
+			if (align <= 8U) {
 				assert_int_equal(sys_heap_usable_size(&heap, p),
 						 test_usable(sizes[i], hdr()));
 			}
@@ -330,11 +331,16 @@ static void test_aligned_rewind(void **state)
 
 static void test_aligned_offset_pointer_checks(void **state)
 {
-	/* An 8-aligned block of a 4-byte-header heap sits 4 bytes into its chunk. */
-	uint8_t *p = sys_heap_aligned_alloc(&heap, 8, 16);
+	/*
+	 * A pointer-sized rewind below a 16-aligned address: on 32-bit hosts the block sits
+	 * 4 bytes into its chunk's user area (OFFSET flag), on 64-bit at its start.
+	 */
+	size_t rew = sizeof(void *);
+	uint8_t *p = sys_heap_aligned_alloc(&heap, 16U | rew, 16);
 
 	assert_non_null(p);
-	assert_true(IS_ALIGNED(p, 8));
+	assert_true(IS_ALIGNED(p + rew, 16));
+	assert_int_equal((uintptr_t)p % 8U, rew % 8U);
 	expect_bad_free(p - 4);
 	expect_bad_free(p + 4);
 	sys_heap_free(&heap, p);
@@ -890,6 +896,45 @@ static void test_solo_units(void **state)
 	assert_int_equal(sys_heap_largest_free(&heap), fresh_largest());
 }
 
+/*
+ * Any buffer alignment: the descriptor is 8-aligned, chunk 0's header and the end marker
+ * stay inside the buffer, every pointer is 8-aligned, and nothing outside is written.
+ */
+static void test_any_buffer_alignment(void **state)
+{
+	static const size_t sizes[] = { Z_HEAP_MIN_SIZE + 7U, 1000, 4096 };
+	uint8_t *all = (uint8_t *)heap_buf;
+
+	for (size_t off = 0; off < 8U; off++) {
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+			uint8_t *region = all + 8 + off;
+
+			memset(heap_buf, 0xa5, sizeof(heap_buf));
+			sys_heap_init(&heap, region, sizes[i]);
+
+			const struct z_heap *h = heap.heap;
+			uint8_t *p = sys_heap_alloc(&heap, sys_heap_largest_free(&heap));
+
+			assert_true(IS_ALIGNED(h, 8));
+			assert_true(chunk_buf(h, 0U) >= region);
+			assert_true(chunk_user(h, h->end_chunk) <= region + sizes[i]);
+			assert_non_null(p);
+			assert_true(IS_ALIGNED(p, 8));
+			assert_true(p + sys_heap_usable_size(&heap, p) <= region + sizes[i]);
+			memset(p, 0x3c, sys_heap_usable_size(&heap, p));
+			assert_true(sys_heap_validate(&heap));
+			sys_heap_free(&heap, p);
+			assert_true(sys_heap_validate(&heap));
+			for (uint8_t *q = all; q < region; q++) {
+				assert_int_equal(*q, 0xa5);
+			}
+			for (uint8_t *q = region + sizes[i]; q < all + sizeof(heap_buf); q++) {
+				assert_int_equal(*q, 0xa5);
+			}
+		}
+	}
+}
+
 static void test_sizes_and_layouts(void **state)
 {
 	static const size_t sizes[] = { 64, 100, 256, 1000, 4096, 40000, 65536 };
@@ -939,6 +984,7 @@ int main(void)
 		cmocka_unit_test_setup(test_multi_heap, setup),
 		cmocka_unit_test_setup(test_heap_array, setup),
 		cmocka_unit_test_setup(test_solo_units, setup),
+		cmocka_unit_test(test_any_buffer_alignment),
 		cmocka_unit_test_setup(test_sizes_and_layouts, setup),
 	};
 

@@ -7,16 +7,13 @@
 #include <stdint.h>
 #include <zephyr/sys/sys_heap.h>
 
-/* Chunk header bytes of a heap of `bytes` in this configuration (AUTO: small below 256 KiB). */
+/* Chunk header bytes of a heap of `bytes` in this configuration (AUTO: small up to 256 KiB). */
 static inline size_t test_hdr_bytes(size_t bytes)
 {
 #if defined(CONFIG_SYS_HEAP_BIG_ONLY)
 	(void)bytes;
 	return 8U;
 #else
-	if (sizeof(void *) > 4U) {
-		return 8U;
-	}
 #if defined(CONFIG_SYS_HEAP_SMALL_ONLY)
 	(void)bytes;
 	return 4U;
