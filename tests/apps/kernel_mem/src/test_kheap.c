@@ -196,6 +196,76 @@ static void test_array_get(void **state)
 	assert_true(found_tiny && found_test);
 }
 
+/* k_heap_init() on a caller's buffer: every byte handed out lies inside it. */
+static void test_runtime_init(void **state)
+{
+	static uint8_t buf[512] __aligned(8);
+	struct k_heap h;
+	void *blocks[32];
+	int n = 0;
+
+	k_heap_init(&h, buf, sizeof(buf));
+	assert_true(sys_heap_validate(&h.heap));
+	while (n < 32 && (blocks[n] = k_heap_alloc(&h, 32, K_NO_WAIT)) != NULL) {
+		uint8_t *b = blocks[n];
+
+		assert_true(b >= buf && b + 32 <= buf + sizeof(buf));
+		memset(b, n, 32);
+		n++;
+	}
+	assert_true(n > 4 && n < 16); /* 512 bytes hold fewer than 16 chunks of 32 + overhead */
+	assert_null(k_heap_alloc(&h, 32, K_MSEC(10)));
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(((uint8_t *)blocks[i])[31], i);
+		k_heap_free(&h, blocks[i]);
+	}
+	assert_true(sys_heap_validate(&h.heap));
+	/* Everything came back: one block of nearly the whole buffer fits again. */
+	blocks[0] = k_heap_alloc(&h, 256, K_NO_WAIT);
+	assert_non_null(blocks[0]);
+	k_heap_free(&h, blocks[0]);
+}
+
+/* Zero bytes is refused before the alignment is looked at, even with a timeout. */
+static void test_aligned_zero_bytes(void **state)
+{
+	assert_null(k_heap_aligned_alloc(&test_heap, 16, 0, K_NO_WAIT));
+	assert_null(k_heap_aligned_alloc(&test_heap, 16, 0, K_MSEC(10)));
+	assert_null(k_heap_aligned_alloc(&test_heap, 16, 1 << 20, K_NO_WAIT));
+	assert_true(sys_heap_validate(&test_heap.heap));
+}
+
+/* A realloc that shrinks gives memory back: a waiter for it is woken. */
+static void *shrunk;
+
+static void shrink_later(void *p1, void *p2, void *p3)
+{
+	shrunk = k_heap_realloc(&test_heap, p1, 8, K_NO_WAIT);
+}
+
+static void test_realloc_shrink_wakes_waiter(void **state)
+{
+	void *blocks[64];
+	void *big;
+	void *p;
+	int n;
+
+	shrunk = NULL;
+	big = k_heap_alloc(&test_heap, 512, K_NO_WAIT);
+	assert_non_null(big);
+	n = fill(&test_heap, blocks, 64);
+	assert_null(k_heap_alloc(&test_heap, 64, K_NO_WAIT));
+	ztest_spawn(shrink_later, big, 5, 30);
+	p = k_heap_alloc(&test_heap, 64, K_MSEC(5000));
+	ztest_join_all();
+	assert_non_null(p);
+	assert_ptr_equal(shrunk, big); /* shrunk in place */
+	k_heap_free(&test_heap, p);
+	k_heap_free(&test_heap, big);
+	free_all(&test_heap, blocks, n);
+	assert_true(sys_heap_validate(&test_heap.heap));
+}
+
 int run_kheap_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +279,9 @@ int run_kheap_tests(void)
 		cmocka_unit_test(test_blocked_alloc_is_served_by_free),
 		cmocka_unit_test(test_alloc_in_isr_nowait),
 		cmocka_unit_test(test_array_get),
+		cmocka_unit_test(test_runtime_init),
+		cmocka_unit_test(test_aligned_zero_bytes),
+		cmocka_unit_test(test_realloc_shrink_wakes_waiter),
 	};
 	return cmocka_run_group_tests_name("k_heap", tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* The system heap and the k_malloc family: API.md §1.1. */
 #include <string.h>
+#include <zephyr/irq_offload.h>
 
 #include "tests.h"
 
@@ -151,6 +152,83 @@ static void test_thread_resource_pool(void **state)
 	assert_true(sys_heap_validate(&pool_heap.heap));
 }
 
+/* k_realloc() recovers the heap like k_free(): a foreign pointer is refused, untouched. */
+static void test_realloc_refuses_foreign_pointer(void **state)
+{
+	static uintptr_t not_from_malloc[4] = {0x1111, 0x2222, 0x3333, 0x4444};
+	uint32_t before = z_mempool_bad_free_count();
+
+	ztest_assert_quiet(true);
+	expect_assert_failure(k_realloc(&not_from_malloc[1], 32));
+	ztest_assert_quiet(false);
+	assert_int_equal(z_mempool_bad_free_count(), before + 1);
+	assert_int_equal(not_from_malloc[0], 0x1111);
+	assert_int_equal(not_from_malloc[1], 0x2222);
+	assert_true(sys_heap_validate(&_system_heap.heap));
+}
+
+/* A size whose prefix overflows size_t fails and leaves the block as it was. */
+static void test_realloc_overflow_keeps_block(void **state)
+{
+	char *p = k_malloc(16);
+
+	assert_non_null(p);
+	memcpy(p, "0123456789abcde", 16);
+	assert_null(k_realloc(p, SIZE_MAX));
+	assert_null(k_realloc(p, SIZE_MAX - sizeof(void *) + 1));
+	assert_memory_equal(p, "0123456789abcde", 16);
+	k_free(p);
+	assert_true(sys_heap_validate(&_system_heap.heap));
+}
+
+static void test_aligned_alloc_rejects_non_power_of_two(void **state)
+{
+	struct sys_memory_stats before, after;
+
+	assert_int_equal(sys_heap_runtime_stats_get(&_system_heap.heap, &before), 0);
+	ztest_assert_quiet(true);
+	expect_assert_failure(k_aligned_alloc(3, 16));
+	expect_assert_failure(k_aligned_alloc(24, 16));
+	ztest_assert_quiet(false);
+	assert_int_equal(sys_heap_runtime_stats_get(&_system_heap.heap, &after), 0);
+	assert_int_equal(after.allocated_bytes, before.allocated_bytes);
+}
+
+/* In an ISR there is no current thread: z_thread_malloc() uses the system heap. */
+static void *isr_block;
+static bool isr_flag;
+
+static void isr_thread_malloc(const void *arg)
+{
+	isr_flag = k_is_in_isr();
+	isr_block = z_thread_aligned_alloc((size_t)(uintptr_t)arg, 40);
+}
+
+static void test_thread_malloc_in_isr_uses_system_heap(void **state)
+{
+	struct k_thread *self = k_current_get();
+	struct k_heap *old = self->resource_pool;
+	char *lo = (char *)_system_heap.heap.init_mem;
+	char *hi = lo + _system_heap.heap.init_bytes;
+
+	/* The thread's own pool does not matter in an ISR. */
+	k_thread_heap_assign(self, NULL);
+	for (size_t align = 0; align <= 64; align += 64) {
+		isr_flag = false;
+		isr_block = NULL;
+		irq_offload(isr_thread_malloc, (const void *)(uintptr_t)align);
+		assert_true(isr_flag);
+		assert_non_null(isr_block);
+		assert_true((char *)isr_block >= lo && (char *)isr_block < hi);
+		if (align != 0) {
+			assert_int_equal((uintptr_t)isr_block % align, 0);
+		}
+		k_free(isr_block);
+	}
+	k_thread_heap_assign(self, old);
+	assert_true(sys_heap_validate(&_system_heap.heap));
+}
+
 int run_mempool_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +241,10 @@ int run_mempool_tests(void)
 		cmocka_unit_test(test_foreign_pointers_are_refused),
 		cmocka_unit_test(test_stats_follow_usage),
 		cmocka_unit_test(test_thread_resource_pool),
+		cmocka_unit_test(test_realloc_refuses_foreign_pointer),
+		cmocka_unit_test(test_realloc_overflow_keeps_block),
+		cmocka_unit_test(test_aligned_alloc_rejects_non_power_of_two),
+		cmocka_unit_test(test_thread_malloc_in_isr_uses_system_heap),
 	};
 	return cmocka_run_group_tests_name("system heap", tests, NULL, NULL);
 }
