@@ -389,6 +389,31 @@ static void test_stats(void **state)
 	assert_int_equal(st.max_allocated_bytes, 2 * BLK_SZ);
 	assert_int_equal(sys_mem_blocks_runtime_stats_reset_max(&pool8), 0);
 }
+
+/* The unlocked statistics helpers the locked API is built on. */
+static void test_stats_core(void **state)
+{
+	struct sys_memory_stats st;
+	void *p[2];
+
+	(void)state;
+	assert_int_equal(sys_mem_blocks_alloc(&pool65, 2, p), 0);
+	z_mem_blocks_stats_get(&pool65, &st);
+	assert_int_equal(st.allocated_bytes, 2 * 32);
+	assert_int_equal(st.free_bytes, 63 * 32);
+	assert_true(st.max_allocated_bytes >= 2 * 32);
+	assert_int_equal(sys_mem_blocks_free(&pool65, 1, p), 0);
+	z_mem_blocks_stats_reset_max(&pool65);
+	z_mem_blocks_stats_get(&pool65, &st);
+	assert_int_equal(st.allocated_bytes, 32);
+	assert_int_equal(st.max_allocated_bytes, 32);
+	assert_int_equal(sys_mem_blocks_free(&pool65, 1, p + 1), 0);
+	z_mem_blocks_stats_get(&pool65, &st);
+	assert_int_equal(st.allocated_bytes, 0);
+	assert_int_equal(st.free_bytes, 65 * 32);
+	assert_int_equal(st.max_allocated_bytes, 32);
+	z_mem_blocks_stats_reset_max(&pool65);
+}
 #endif
 
 /* ---- listeners ---- */
@@ -522,6 +547,110 @@ static void test_multi_full(void **state)
 	assert_int_equal(group.num_allocators, MAX_MULTI_ALLOCATORS);
 }
 
+/* ---- z_mem_blocks_validate: each invariant broken on a copy of a pool ---- */
+
+struct pool_copy {
+	sys_mem_blocks_t pool;
+	sys_bitarray_t bits;
+	uint32_t words[3];
+};
+
+/* pool65 with blocks 0 and 64 taken, copied so that the copy can be broken freely. */
+static void copy_pool65(struct pool_copy *c)
+{
+	assert_true(pool65.bitmap->num_bundles <= ARRAY_SIZE(c->words));
+	c->pool = pool65;
+	c->bits = *pool65.bitmap;
+	memcpy(c->words, pool65.bitmap->bundles, pool65.bitmap->num_bundles * sizeof(uint32_t));
+	c->bits.bundles = c->words;
+	c->pool.bitmap = &c->bits;
+	assert_true(z_mem_blocks_validate(&c->pool));
+}
+
+static void test_validate_detects_corruption(void **state)
+{
+	struct pool_copy c;
+
+	(void)state;
+	assert_false(z_mem_blocks_validate(NULL));
+	assert_int_equal(sys_mem_blocks_get(&pool65, blk(&pool65, 0), 1), 0);
+	assert_int_equal(sys_mem_blocks_get(&pool65, blk(&pool65, 64), 1), 0);
+	assert_true(z_mem_blocks_validate(&pool65));
+
+	copy_pool65(&c);
+	c.pool.buffer = NULL;
+	assert_false(z_mem_blocks_validate(&c.pool));
+	copy_pool65(&c);
+	c.pool.bitmap = NULL;
+	assert_false(z_mem_blocks_validate(&c.pool));
+	copy_pool65(&c);
+	c.bits.bundles = NULL;
+	assert_false(z_mem_blocks_validate(&c.pool));
+	copy_pool65(&c);
+	c.pool.info.num_blocks = 0;
+	c.bits.num_bits = 0;
+	assert_false(z_mem_blocks_validate(&c.pool));
+	copy_pool65(&c);
+	c.bits.num_bits = 64; /* B2: bitmap shorter than the pool */
+	assert_false(z_mem_blocks_validate(&c.pool));
+	copy_pool65(&c);
+	c.bits.num_bundles = 2;
+	assert_false(z_mem_blocks_validate(&c.pool));
+	copy_pool65(&c);
+	c.words[2] |= 2U; /* B1: bit 65 lies past the last block */
+	assert_false(z_mem_blocks_validate(&c.pool));
+	copy_pool65(&c);
+	c.words[2] |= 0x80000000U;
+	assert_false(z_mem_blocks_validate(&c.pool));
+	if (IS_ENABLED(CONFIG_SYS_MEM_BLOCKS_RUNTIME_STATS)) {
+		/* B3: the counter must match the bitmap and stay below the maximum. */
+		copy_pool65(&c);
+		c.words[1] |= 1U;
+		assert_false(z_mem_blocks_validate(&c.pool));
+		copy_pool65(&c);
+		c.words[0] &= ~1U;
+		assert_false(z_mem_blocks_validate(&c.pool));
+		copy_pool65(&c);
+		c.pool.info.max_used_blocks = 1;
+		assert_false(z_mem_blocks_validate(&c.pool));
+	}
+	assert_true(z_mem_blocks_validate(&pool65));
+	assert_int_equal(sys_mem_blocks_free_contiguous(&pool65, blk(&pool65, 0), 1), 0);
+	assert_int_equal(sys_mem_blocks_free_contiguous(&pool65, blk(&pool65, 64), 1), 0);
+}
+
+/* ---- NULL arguments: refused by assertion (core calls: no lock is held) ---- */
+
+static void test_null_arguments_assert(void **state)
+{
+	sys_multi_mem_blocks_t group;
+	void *out[2] = { NULL, NULL };
+
+	(void)state;
+	if (!IS_ENABLED(CONFIG_ASSERT)) {
+		return;
+	}
+	sys_multi_mem_blocks_init(&group, choose);
+	sys_multi_mem_blocks_add_allocator(&group, &pool8);
+	zmem_test_assert_quiet(1);
+	expect_assert_failure(z_mem_blocks_alloc(NULL, 1, out));
+	expect_assert_failure(z_mem_blocks_alloc(&pool8, 1, NULL));
+	expect_assert_failure(z_mem_blocks_alloc_contiguous(NULL, 1, out));
+	expect_assert_failure(z_mem_blocks_alloc_contiguous(&pool8, 1, NULL));
+	expect_assert_failure(z_mem_blocks_get(NULL, out[0], 1));
+	expect_assert_failure(z_mem_blocks_is_region_free(NULL, out[0], 1));
+	expect_assert_failure(z_mem_blocks_free(NULL, 1, out));
+	expect_assert_failure(z_mem_blocks_free(&pool8, 1, NULL));
+	expect_assert_failure(z_mem_blocks_free_contiguous(NULL, out[0], 1));
+	expect_assert_failure(sys_multi_mem_blocks_alloc(NULL, NULL, 1, out, NULL));
+	expect_assert_failure(sys_multi_mem_blocks_alloc(&group, NULL, 1, NULL, NULL));
+	expect_assert_failure(sys_multi_mem_blocks_free(NULL, 1, out));
+	expect_assert_failure(sys_multi_mem_blocks_free(&group, 1, NULL));
+	zmem_test_assert_quiet(0);
+	/* Nothing was taken on the way. */
+	assert_int_equal(bits_set(&pool8), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,12 +671,15 @@ int main(void)
 		cmocka_unit_test_teardown(test_free_contiguous_codes, teardown),
 #ifdef CONFIG_SYS_MEM_BLOCKS_RUNTIME_STATS
 		cmocka_unit_test_teardown(test_stats, teardown),
+		cmocka_unit_test_teardown(test_stats_core, teardown),
 #endif
 #ifdef CONFIG_SYS_MEM_BLOCKS_LISTENER
 		cmocka_unit_test_teardown(test_listeners, teardown),
 #endif
 		cmocka_unit_test_teardown(test_multi, teardown),
 		cmocka_unit_test_teardown(test_multi_full, teardown),
+		cmocka_unit_test_teardown(test_validate_detects_corruption, teardown),
+		cmocka_unit_test_teardown(test_null_arguments_assert, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
