@@ -541,6 +541,80 @@ static int counting_out(int c, void *ctx)
 	return c;
 }
 
+/*
+ * Widths beyond INT_MAX saturate (C leaves them undefined; zmem pads to INT_MAX
+ * rather than wrapping to a small or negative width). The sink stops the output
+ * after 100 characters, so what was emitted by then shows the width taken.
+ */
+struct recording_sink {
+	char buf[128];
+	int calls;
+};
+
+static int recording_out(int c, void *ctx)
+{
+	struct recording_sink *s = ctx;
+
+	if (s->calls == 100) {
+		return -28;
+	}
+	s->buf[s->calls++] = (char)c;
+	return c;
+}
+
+/* Hidden from GCC's format checks, which reject such widths at compile time. */
+static const char *volatile huge_formats[] = {
+	"%4294967303d",
+	"%*d|",
+};
+
+/*
+ * cbvprintf() stops calling the sink after its first error but still walks the
+ * rest of a padding loop, so each of these calls costs ~2^31 iterations (a few
+ * seconds at -O0): skipped under valgrind, qemu-user and the sanitizers.
+ */
+static bool huge_widths_too_slow(void)
+{
+	return getenv("ZMEM_TEST_SLOW") != NULL;
+}
+
+static void expect_all(const struct recording_sink *s, int from, char c)
+{
+	for (int i = from; i < s->calls; i++) {
+		assert_int_equal(s->buf[i], c);
+	}
+}
+
+static void test_width_saturates_at_int_max(void **state)
+{
+	struct recording_sink s = { .calls = 0 };
+
+	if (huge_widths_too_slow()) {
+		skip();
+	}
+	/* 2^32 + 7: wrapping would give a width of 7 and a 7-character output. */
+	assert_int_equal(cbprintf(recording_out, &s, huge_formats[0], 5), -28);
+	assert_int_equal(s.calls, 100);
+	expect_all(&s, 0, ' ');
+}
+
+/* '*' with INT_MIN: left-justified, width INT_MAX (-INT_MIN would overflow). */
+static void test_star_width_int_min(void **state)
+{
+	struct recording_sink s = { .calls = 0 };
+
+	/* An ordinary negative width is left justification too. */
+	compare("[%*d]", -5, 42);
+	compare("[%*s]", -4, "ab");
+	if (huge_widths_too_slow()) {
+		skip();
+	}
+	assert_int_equal(cbprintf(recording_out, &s, huge_formats[1], INT_MIN, 7), -28);
+	assert_int_equal(s.calls, 100);
+	assert_int_equal(s.buf[0], '7');
+	expect_all(&s, 1, ' ');
+}
+
 static void test_cbprintf_counts_and_propagates_errors(void **state)
 {
 	struct counting_sink sink = { .calls = 0, .fail_at = -1 };
@@ -596,6 +670,8 @@ int main(void)
 		cmocka_unit_test(test_printk_stops_at_console_error),
 		cmocka_unit_test(test_cbprintf_counts_and_propagates_errors),
 		cmocka_unit_test(test_cbprintf_passes_unsigned_char_values),
+		cmocka_unit_test(test_width_saturates_at_int_max),
+		cmocka_unit_test(test_star_width_int_min),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
