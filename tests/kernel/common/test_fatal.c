@@ -6,6 +6,9 @@
 #include "../../support/zmem_test.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 #include <zephyr/kernel.h>
 #include <zephyr/zmem/port.h>
@@ -17,11 +20,15 @@ static unsigned int fatal_reason;
 static int fatal_count;
 
 /* Overrides the weak default; returning here would abort the thread. */
+static bool handler_returns;
+
 void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf)
 {
 	fatal_reason = reason;
 	fatal_count++;
-	longjmp(fatal_return, 1);
+	if (!handler_returns) {
+		longjmp(fatal_return, 1);
+	}
 }
 
 /*
@@ -75,7 +82,48 @@ static void test_reason_strings(void **state)
 	assert_string_equal(z_fatal_reason_to_str(K_ERR_KERNEL_OOPS), "Kernel oops");
 	assert_string_equal(z_fatal_reason_to_str(K_ERR_CPU_EXCEPTION), "CPU exception");
 	assert_string_equal(z_fatal_reason_to_str(K_ERR_STACK_CHK_FAIL), "Stack overflow");
+	assert_string_equal(z_fatal_reason_to_str(K_ERR_SPURIOUS_IRQ), "Unhandled interrupt");
 	assert_string_equal(z_fatal_reason_to_str(12345), "Unknown error");
+}
+
+/* Runs `fn` in a child process; returns its exit status, or -1 if it did not exit. */
+static int exit_status_of(void (*fn)(void))
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fn();
+		_exit(99); /* fn returned: not what any caller expects */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void halt_with_panic(void)
+{
+	k_fatal_halt(K_ERR_KERNEL_PANIC);
+}
+
+/*
+ * A handler that returns outside any thread (the kernel is not started here):
+ * there is no thread to abort, so the run stops with ZMEM_EXIT_FATAL.
+ */
+static void panic_with_returning_handler(void)
+{
+	handler_returns = true;
+	fatal_count = 0;
+	k_oops();
+}
+
+static void test_fatal_halt_ends_the_run(void **state)
+{
+	assert_int_equal(exit_status_of(halt_with_panic), ZMEM_EXIT_FATAL);
+	assert_int_equal(exit_status_of(panic_with_returning_handler), ZMEM_EXIT_FATAL);
+	assert_false(handler_returns); /* the child's flag stayed in the child */
 }
 
 /* SYS_INIT: by level, then priority; a failing entry does not stop boot. */
@@ -123,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_oops_reports_reason),
 		cmocka_unit_test(test_failed_assert_is_a_panic),
 		cmocka_unit_test(test_reason_strings),
+		cmocka_unit_test(test_fatal_halt_ends_the_run),
 		cmocka_unit_test(test_sys_init_order),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

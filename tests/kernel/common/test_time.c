@@ -76,6 +76,34 @@ static void test_uptime_is_monotonic(void **state)
 	assert_true(k_cycle_get_64() > 0);
 }
 
+/* k_cycle_get_32() is the low word of the 64-bit counter, read between two 64-bit reads. */
+static void test_cycle_get_32(void **state)
+{
+	for (int i = 0; i < 1000; i++) {
+		uint64_t before = k_cycle_get_64();
+		uint32_t low = k_cycle_get_32();
+		uint64_t after = k_cycle_get_64();
+
+		assert_true(after >= before);
+		assert_true((uint32_t)(low - (uint32_t)before) <= (uint32_t)(after - before));
+	}
+}
+
+/* A timepoint that has passed (but is not K_NO_WAIT's) leaves no time: K_NO_WAIT. */
+static void test_passed_timepoint_has_no_time_left(void **state)
+{
+	k_timepoint_t soon = sys_timepoint_calc(K_TICKS(1));
+	k_timeout_t left = sys_timepoint_timeout(soon);
+
+	assert_true(soon.tick != 0);
+	assert_true(left.ticks >= 1 && left.ticks <= 2);
+	while (k_uptime_ticks() < (int64_t)soon.tick) {
+		k_busy_wait(10);
+	}
+	assert_true(K_TIMEOUT_EQ(sys_timepoint_timeout(soon), K_NO_WAIT));
+	assert_true(sys_timepoint_expired(soon));
+}
+
 static void test_msleep_waits_at_least(void **state)
 {
 	int64_t t0 = k_uptime_get();
@@ -137,6 +165,8 @@ int main(void)
 		cmocka_unit_test(test_sleep_variants),
 		cmocka_unit_test(test_uptime_delta),
 		cmocka_unit_test(test_busy_wait),
+		cmocka_unit_test(test_cycle_get_32),
+		cmocka_unit_test(test_passed_timepoint_has_no_time_left),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
