@@ -521,7 +521,11 @@ static void test_names_and_custom_data(void **state)
 		k_thread_name_set(NULL, "main");
 	} else {
 		assert_int_equal(k_thread_name_set(&threads[0], "worker"), -ENOSYS);
+		assert_int_equal(k_thread_name_set(NULL, "worker"), -ENOSYS);
 		assert_null(k_thread_name_get(&threads[0]));
+		memset(buf, 'q', sizeof(buf));
+		assert_int_equal(k_thread_name_copy(&threads[0], buf, sizeof(buf)), -ENOSYS);
+		assert_int_equal(buf[0], 'q'); /* nothing written */
 	}
 	k_thread_abort(&threads[0]);
 	k_thread_custom_data_set(&buf);
@@ -543,6 +547,38 @@ static void static_entry(void *p1, void *p2, void *p3)
 }
 
 K_THREAD_DEFINE(static_thread, 2048, static_entry, 42, NULL, NULL, 2, 0, 0);
+
+/* Delayed K_THREAD_DEFINE threads: one started by a timeout, one held until started. */
+static volatile int64_t delayed_ran_at = -1;
+static volatile int held_ran;
+
+static void static_delayed_entry(void *p1, void *p2, void *p3)
+{
+	delayed_ran_at = k_uptime_get();
+}
+
+static void static_held_entry(void *p1, void *p2, void *p3)
+{
+	held_ran = 1;
+}
+
+K_THREAD_DEFINE(static_delayed, 2048, static_delayed_entry, NULL, NULL, NULL, 2, 0, 30);
+K_THREAD_DEFINE(static_held, 2048, static_held_entry, NULL, NULL, NULL, 2, 0, -1);
+
+static void test_static_thread_delays(void **state)
+{
+	assert_int_equal(k_thread_join(static_delayed, K_SECONDS(5)), 0);
+	assert_true(delayed_ran_at >= 30);
+	/* A negative delay (K_FOREVER) holds the thread until k_thread_start(). */
+	k_msleep(20);
+	assert_int_equal(held_ran, 0);
+	assert_int_equal(k_thread_join(static_held, K_NO_WAIT), -EBUSY);
+	k_thread_start(static_held);
+	assert_int_equal(k_thread_join(static_held, K_SECONDS(5)), 0);
+	assert_int_equal(held_ran, 1);
+	k_thread_start(static_held); /* dead, not PRESTART: no effect */
+	assert_int_equal(k_thread_join(static_held, K_NO_WAIT), 0);
+}
 
 static void test_static_thread(void **state)
 {
@@ -638,6 +674,7 @@ static int all_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_static_thread),
+		cmocka_unit_test(test_static_thread_delays),
 		cmocka_unit_test(test_more_urgent_thread_runs_at_create),
 		cmocka_unit_test(test_priority_then_fifo),
 		cmocka_unit_test(test_create_delayed_and_start),
