@@ -17,6 +17,7 @@
  * 64-bit decimal conversion avoids the library's 64-bit division
  * (__aeabi_uldivmod on ARM): see divide_by_10().
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,8 +60,9 @@ struct conv_spec {
 struct out_state {
 	cbprintf_cb out;
 	void *ctx;
-	int count; /* characters accepted by out */
-	int err;   /* first negative result of out; once set, nothing more is sent */
+	int count; /* characters accepted by out, at most INT_MAX */
+	/* First negative result of out, or -EOVERFLOW; once set, nothing more is sent. */
+	int err;
 	va_list ap;
 };
 
@@ -90,11 +92,29 @@ BUILD_ASSERT(sizeof(uintmax_t) <= 8, "DIGITS_MAX assumes a 64-bit uintmax_t");
 
 /* ---------------------------------------------------------------- output */
 
+/*
+ * The result is an int, so an output longer than INT_MAX characters cannot be
+ * counted: like C's snprintf, the call then fails (-EOVERFLOW). A run of n
+ * characters that would pass the limit fails before its first character, so a
+ * huge width costs nothing.
+ */
+static bool fits(struct out_state *st, size_t n)
+{
+	if (st->err != 0) {
+		return false;
+	}
+	if (n > (size_t)(INT_MAX - st->count)) {
+		st->err = -EOVERFLOW;
+		return false;
+	}
+	return true;
+}
+
 static void emit(struct out_state *st, int c)
 {
 	int rc;
 
-	if (st->err != 0) {
+	if (!fits(st, 1U)) {
 		return;
 	}
 	rc = st->out((int)(unsigned char)c, st->ctx);
@@ -105,16 +125,23 @@ static void emit(struct out_state *st, int c)
 	}
 }
 
+/* Both loops stop at the first error, so a failed sink ends a long padding at once. */
 static void emit_repeat(struct out_state *st, int c, int n)
 {
-	while (n-- > 0) {
+	if (n <= 0 || !fits(st, (size_t)n)) {
+		return;
+	}
+	while (n-- > 0 && st->err == 0) {
 		emit(st, c);
 	}
 }
 
 static void emit_span(struct out_state *st, const char *s, size_t n)
 {
-	while (n-- > 0) {
+	if (!fits(st, n)) {
+		return;
+	}
+	while (n-- > 0 && st->err == 0) {
 		emit(st, *s++);
 	}
 }

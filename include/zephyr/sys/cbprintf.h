@@ -49,7 +49,9 @@ typedef int (*cbprintf_cb)(int c, void *ctx);
  * @param format printf-style format (see the file comment for what is supported)
  * @param ap     the arguments the format consumes
  * @return the number of characters emitted, or the first negative value
- *         returned by @p out (no further characters are emitted after it)
+ *         returned by @p out (no further characters are emitted after it), or
+ *         -EOVERFLOW when the output would exceed INT_MAX characters (the
+ *         field that would pass the limit is not emitted at all)
  */
 int cbvprintf(cbprintf_cb out, void *ctx, const char *format, va_list ap);
 

@@ -9,4 +9,5 @@
 #define EINVAL 22
 #define ENOSPC 28
 #define ENOTSUP 134
+#define EOVERFLOW 139
 #endif
