@@ -15,6 +15,17 @@
 
 #include <zephyr/kernel.h>
 
+/*
+ * A call zmem must refuse: with CONFIG_ASSERT it must assert (and the test goes on
+ * after it); without, it must return quietly, and the test then checks that the
+ * refusal was counted and nothing changed.
+ */
+#ifdef CONFIG_ASSERT
+#define expect_refusal(call) expect_assert_failure(call)
+#else
+#define expect_refusal(call) ((void)(call))
+#endif
+
 /* Silence the messages of assertions a test provokes on purpose. */
 void ztest_assert_quiet(bool on);
 
