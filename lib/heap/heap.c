@@ -38,16 +38,31 @@ static struct z_heap heap_unusable = { .end_chunk = 1U };
  * cached: only some paths need it, and a register held through the whole call cost more
  * (callee-saved spills: +2 instructions per call, measured) than a reload where it is used.
  */
+#define HEAP_CTX_LAYOUT (!HEAP_OPT_SIZE || !(HEAP_SMALL_ONLY || HEAP_BIG_ONLY))
+
+/*
+ * At -Os with a layout fixed by the configuration, the flags are constants (ctx_big()) and
+ * the struct holds the descriptor alone: GCC passed the dead flags to the out-of-line
+ * helpers, in places through the stack (Cortex-M3 SMALL_ONLY 1094 -> 1062 bytes).
+ */
 struct heap_ctx {
 	struct z_heap *h;
+#if HEAP_CTX_LAYOUT
 	bool big;
 	bool wide;
+#endif
 };
 
 static ALWAYS_INLINE struct heap_ctx heap_ctx_make(struct z_heap *h, bool big, bool wide)
 {
+#if HEAP_CTX_LAYOUT
 	struct heap_ctx x = { h, big, wide };
+#else
+	struct heap_ctx x = { h };
 
+	ARG_UNUSED(big);
+	ARG_UNUSED(wide);
+#endif
 	return x;
 }
 
@@ -64,21 +79,21 @@ static ALWAYS_INLINE struct heap_ctx heap_ctx_of(struct z_heap *h)
  */
 static ALWAYS_INLINE bool ctx_big(struct heap_ctx x)
 {
-	if (HEAP_OPT_SIZE && (HEAP_SMALL_ONLY || HEAP_BIG_ONLY)) {
-		return HEAP_BIG_ONLY;
-	}
+#if HEAP_CTX_LAYOUT
 	return x.big;
+#else
+	ARG_UNUSED(x);
+	return HEAP_BIG_ONLY;
+#endif
 }
 
 static ALWAYS_INLINE bool ctx_wide(struct heap_ctx x)
 {
-	if (HEAP_OPT_SIZE && HEAP_SMALL_ONLY) {
-		return false;
-	}
-	if (HEAP_OPT_SIZE && HEAP_BIG_ONLY && sizeof(void *) == 4U) {
-		return true;
-	}
+#if HEAP_CTX_LAYOUT
 	return x.wide;
+#else
+	return wide_heads(x.h);
+#endif
 }
 
 static ALWAYS_INLINE chunkid_t xget(struct heap_ctx x, chunkid_t c, enum chunk_fields f)
