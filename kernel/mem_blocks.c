@@ -29,64 +29,44 @@ static struct k_spinlock *pool_lock(const sys_mem_blocks_t *mem_block)
 	return &mem_blocks_locks[slot % MEM_BLOCKS_LOCKS];
 }
 
+/* Returns `call` (an int expression on the core) evaluated under the pool's lock. */
+#define RETURN_LOCKED(pool, call)                                                        \
+	do {                                                                             \
+		struct k_spinlock *lock_ = pool_lock(pool);                              \
+		k_spinlock_key_t key_ = k_spin_lock(lock_);                              \
+		int ret_ = (call);                                                       \
+		k_spin_unlock(lock_, key_);                                              \
+		return ret_;                                                             \
+	} while (0)
+
 int sys_mem_blocks_alloc(sys_mem_blocks_t *mem_block, size_t count, void **out_blocks)
 {
-	struct k_spinlock *lock = pool_lock(mem_block);
-	k_spinlock_key_t key = k_spin_lock(lock);
-	int ret = z_mem_blocks_alloc(mem_block, count, out_blocks);
-
-	k_spin_unlock(lock, key);
-	return ret;
+	RETURN_LOCKED(mem_block, z_mem_blocks_alloc(mem_block, count, out_blocks));
 }
 
 int sys_mem_blocks_alloc_contiguous(sys_mem_blocks_t *mem_block, size_t count, void **out_block)
 {
-	struct k_spinlock *lock = pool_lock(mem_block);
-	k_spinlock_key_t key = k_spin_lock(lock);
-	int ret = z_mem_blocks_alloc_contiguous(mem_block, count, out_block);
-
-	k_spin_unlock(lock, key);
-	return ret;
+	RETURN_LOCKED(mem_block, z_mem_blocks_alloc_contiguous(mem_block, count, out_block));
 }
 
 int sys_mem_blocks_get(sys_mem_blocks_t *mem_block, void *in_block, size_t count)
 {
-	struct k_spinlock *lock = pool_lock(mem_block);
-	k_spinlock_key_t key = k_spin_lock(lock);
-	int ret = z_mem_blocks_get(mem_block, in_block, count);
-
-	k_spin_unlock(lock, key);
-	return ret;
+	RETURN_LOCKED(mem_block, z_mem_blocks_get(mem_block, in_block, count));
 }
 
 int sys_mem_blocks_is_region_free(sys_mem_blocks_t *mem_block, void *in_block, size_t count)
 {
-	struct k_spinlock *lock = pool_lock(mem_block);
-	k_spinlock_key_t key = k_spin_lock(lock);
-	int ret = z_mem_blocks_is_region_free(mem_block, in_block, count);
-
-	k_spin_unlock(lock, key);
-	return ret;
+	RETURN_LOCKED(mem_block, z_mem_blocks_is_region_free(mem_block, in_block, count));
 }
 
 int sys_mem_blocks_free(sys_mem_blocks_t *mem_block, size_t count, void **in_blocks)
 {
-	struct k_spinlock *lock = pool_lock(mem_block);
-	k_spinlock_key_t key = k_spin_lock(lock);
-	int ret = z_mem_blocks_free(mem_block, count, in_blocks);
-
-	k_spin_unlock(lock, key);
-	return ret;
+	RETURN_LOCKED(mem_block, z_mem_blocks_free(mem_block, count, in_blocks));
 }
 
 int sys_mem_blocks_free_contiguous(sys_mem_blocks_t *mem_block, void *block, size_t count)
 {
-	struct k_spinlock *lock = pool_lock(mem_block);
-	k_spinlock_key_t key = k_spin_lock(lock);
-	int ret = z_mem_blocks_free_contiguous(mem_block, block, count);
-
-	k_spin_unlock(lock, key);
-	return ret;
+	RETURN_LOCKED(mem_block, z_mem_blocks_free_contiguous(mem_block, block, count));
 }
 
 #ifdef CONFIG_SYS_MEM_BLOCKS_RUNTIME_STATS

@@ -63,6 +63,22 @@ static ALWAYS_INLINE uint32_t map_bit(uintptr_t i)
 	return (uint32_t)1U << (i % 32U);
 }
 
+/* Flips block i's map bit: alloc sets it, free clears it (callers know its value). */
+static ALWAYS_INLINE void map_flip(struct k_mem_slab *slab, uintptr_t i)
+{
+	slab->z_used_map[i / 32U] ^= map_bit(i);
+}
+
+/* Block i (a valid block number, at `mem`) is known to be free already: a double free. */
+static ALWAYS_INLINE bool seen_free(const struct k_mem_slab *slab, const void *mem, uintptr_t i)
+{
+	if (slab->z_check == Z_MEM_SLAB_CHECK_MAP) {
+		return (slab->z_used_map[i / 32U] & map_bit(i)) == 0U;
+	}
+	return slab->z_check == Z_MEM_SLAB_CHECK_WORD &&
+	       ((const uintptr_t *)mem)[1] == check_word(mem);
+}
+
 static uint8_t check_kind(const struct k_mem_slab *slab)
 {
 	if (slab->z_used_map != NULL) {
@@ -76,7 +92,7 @@ static ALWAYS_INLINE void push_free(struct k_mem_slab *slab, char *block, uintpt
 {
 	if (VALIDATE) {
 		if (slab->z_check == Z_MEM_SLAB_CHECK_MAP) {
-			slab->z_used_map[i / 32U] ^= map_bit(i);
+			map_flip(slab, i);
 		} else if (slab->z_check == Z_MEM_SLAB_CHECK_WORD) {
 			((uintptr_t *)block)[1] = check_word(block);
 		}
@@ -189,9 +205,7 @@ int k_mem_slab_alloc(struct k_mem_slab *slab, void **mem, k_timeout_t timeout)
 	slab->free_list = *(char **)block;
 	if (VALIDATE) {
 		if (slab->z_check == Z_MEM_SLAB_CHECK_MAP) {
-			uintptr_t i = block_index(slab, block);
-
-			slab->z_used_map[i / 32U] ^= map_bit(i);
+			map_flip(slab, block_index(slab, block));
 		} else if (slab->z_check == Z_MEM_SLAB_CHECK_WORD) {
 			((uintptr_t *)block)[1] = 0U;
 		}
@@ -255,11 +269,7 @@ void k_mem_slab_free(struct k_mem_slab *slab, void *mem)
 
 	if (VALIDATE) {
 		i = block_index(slab, mem);
-		if (unlikely(i >= slab->info.num_blocks) ||
-		    unlikely(slab->z_check == Z_MEM_SLAB_CHECK_MAP
-				     ? (slab->z_used_map[i / 32U] & map_bit(i)) == 0U
-				     : slab->z_check == Z_MEM_SLAB_CHECK_WORD &&
-					       ((uintptr_t *)mem)[1] == check_word(mem))) {
+		if (unlikely(i >= slab->info.num_blocks) || unlikely(seen_free(slab, mem, i))) {
 			refuse_free(slab, key, mem, i);
 			return;
 		}

@@ -174,8 +174,12 @@ static ALWAYS_INLINE void head_set(struct heap_ctx x, unsigned int cls, chunkid_
 	set_class_head_w(x.h, cls, c, ctx_wide(x));
 }
 
-/* Unlinks c, the head of list `cls` (alloc takes heads only: no head compare needed). */
-static ALWAYS_INLINE void list_remove_head(struct heap_ctx x, chunkid_t c, unsigned int cls)
+/*
+ * Unlinks member c of list `cls`. `is_head` (a constant at each call site) says the caller
+ * knows c is the head: alloc takes heads only, so it needs no head compare.
+ */
+static ALWAYS_INLINE void list_unlink(struct heap_ctx x, chunkid_t c, unsigned int cls,
+				      bool is_head)
 {
 	chunkid_t next = xget(x, c, FREE_NEXT);
 
@@ -187,27 +191,16 @@ static ALWAYS_INLINE void list_remove_head(struct heap_ctx x, chunkid_t c, unsig
 
 		xset(x, prev, FREE_NEXT, next);
 		xset(x, next, FREE_PREV, prev);
-		head_set(x, cls, next);
+		if (is_head || head_get(x, cls) == c) {
+			head_set(x, cls, next);
+		}
 	}
 }
 
 /* Unlinks any member c of list `cls`. */
 HEAP_LIST_FN void list_remove_cls(struct heap_ctx x, chunkid_t c, unsigned int cls)
 {
-	chunkid_t next = xget(x, c, FREE_NEXT);
-
-	if (next == c) {
-		head_set(x, cls, 0U);
-		class_clear_avail(x, cls);
-	} else {
-		chunkid_t prev = xget(x, c, FREE_PREV);
-
-		xset(x, prev, FREE_NEXT, next);
-		xset(x, next, FREE_PREV, prev);
-		if (head_get(x, cls) == c) {
-			head_set(x, cls, next);
-		}
-	}
+	list_unlink(x, c, cls, false);
 }
 
 static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
@@ -278,7 +271,7 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 	if (HEAP_OPT_SIZE) {
 		list_remove_cls(x, c, cls);	/* the one shared copy */
 	} else {
-		list_remove_head(x, c, cls);
+		list_unlink(x, c, cls, true);
 	}
 	heap_stats_listed(x.h, csz, false);
 	heap_stats_alloc(x.h, sz);
