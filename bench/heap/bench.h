@@ -152,8 +152,28 @@ struct bench_frag_result {
 	double mean_allocs;
 };
 
-void bench_frag_run(const struct bench_frag_workload *w, unsigned int seeds,
-		    struct bench_frag_result *out);
+/*
+ * A reference policy for the fragmentation table (NULL: zmem itself): exact
+ * best fit by linear scan (bench_bestfit.c), charged reserved_bytes(heap) of
+ * metadata inside the heap.
+ */
+struct bench_frag_policy {
+	const char *name;
+	size_t (*reserved_bytes)(size_t heap_bytes);
+};
+
+void bench_frag_run(const struct bench_frag_workload *w, const struct bench_frag_policy *policy,
+		    unsigned int seeds, struct bench_frag_result *out);
+
+/* Bytes of a fresh zmem heap of heap_bytes that no allocation can use. */
+size_t bench_zmem_metadata_bytes(size_t heap_bytes);
+
+/* The best-fit reference model (bench_bestfit.c); blocks are nonzero handles. */
+struct bestfit;
+struct bestfit *bench_bestfit_open(size_t heap_bytes, size_t reserved_bytes);
+void bench_bestfit_close(struct bestfit *b);
+uintptr_t bench_bestfit_alloc(struct bestfit *b, size_t bytes);
+void bench_bestfit_free(struct bestfit *b, uintptr_t block);
 
 struct bench_overhead {
 	long by_address;   /* address delta of consecutive blocks minus request */

@@ -20,15 +20,54 @@
 #define OVERHEAD_HEAP_BYTES 65536U
 
 struct live_block {
-	void *mem;
+	uintptr_t mem;
 	uint32_t size;
 };
 
+/* The allocators the fragmentation loop can drive: zmem itself, or the
+ * best-fit reference model (bench_bestfit.c) charged some metadata. */
+struct frag_heap {
+	struct sys_heap heap;
+	struct bestfit *model;
+};
+
+static void frag_open(struct frag_heap *f, const struct bench_frag_workload *w,
+		      const struct bench_frag_policy *policy)
+{
+	f->model = NULL;
+	if (policy == NULL) {
+		sys_heap_init(&f->heap, bench_heap_mem, w->heap_bytes);
+		return;
+	}
+	f->model = bench_bestfit_open(w->heap_bytes, policy->reserved_bytes(w->heap_bytes));
+	if (f->model == NULL) {
+		abort();
+	}
+}
+
+static uintptr_t frag_alloc(struct frag_heap *f, size_t bytes)
+{
+	if (f->model != NULL) {
+		return bench_bestfit_alloc(f->model, bytes);
+	}
+	return (uintptr_t)sys_heap_alloc(&f->heap, bytes);
+}
+
+static void frag_free(struct frag_heap *f, uintptr_t block)
+{
+	if (f->model != NULL) {
+		bench_bestfit_free(f->model, block);
+	} else {
+		sys_heap_free(&f->heap, (void *)block);
+	}
+}
+
 /* One seed: live requested bytes at the first failure, and the step count. */
-static double frag_one(const struct bench_frag_workload *w, uint64_t seed, size_t *allocs)
+static double frag_one(const struct bench_frag_workload *w, const struct bench_frag_policy *policy,
+		       uint64_t seed, size_t *allocs)
 {
 	struct bench_rng rng = { .state = seed };
-	struct sys_heap heap;
+	struct frag_heap heap;
 	size_t cap = w->heap_bytes / (w->min_size > 0U ? w->min_size : 1U) + 1U;
 	struct live_block *live = calloc(cap, sizeof(*live));
 	size_t n = 0;
@@ -38,13 +77,13 @@ static double frag_one(const struct bench_frag_workload *w, uint64_t seed, size_
 		abort();
 	}
 	*allocs = 0;
-	sys_heap_init(&heap, bench_heap_mem, w->heap_bytes);
+	frag_open(&heap, w, policy);
 	for (;;) {
 		if (n == 0 || bench_rng_chance(&rng, FRAG_ALLOC_PERCENT, 100U)) {
 			uint32_t size = bench_rng_range(&rng, w->min_size, w->max_size);
-			void *p = sys_heap_alloc(&heap, size);
+			uintptr_t p = frag_alloc(&heap, size);
 
-			if (p == NULL || n == cap) {
+			if (p == 0U || n == cap) {
 				break;
 			}
 			live[n].mem = p;
@@ -55,17 +94,18 @@ static double frag_one(const struct bench_frag_workload *w, uint64_t seed, size_
 		} else {
 			size_t victim = bench_rng_range(&rng, 0, (uint32_t)n - 1U);
 
-			sys_heap_free(&heap, live[victim].mem);
+			frag_free(&heap, live[victim].mem);
 			live_bytes -= live[victim].size;
 			live[victim] = live[--n];
 		}
 	}
+	bench_bestfit_close(heap.model);
 	free(live);
 	return (double)live_bytes / (double)w->heap_bytes;
 }
 
-void bench_frag_run(const struct bench_frag_workload *w, unsigned int seeds,
-		    struct bench_frag_result *out)
+void bench_frag_run(const struct bench_frag_workload *w, const struct bench_frag_policy *policy,
+		    unsigned int seeds, struct bench_frag_result *out)
 {
 	double sum = 0.0;
 	double allocs_sum = 0.0;
@@ -73,7 +113,7 @@ void bench_frag_run(const struct bench_frag_workload *w, unsigned int seeds,
 	out->min = 1.0;
 	for (unsigned int s = 1; s <= seeds; s++) {
 		size_t allocs;
-		double f = frag_one(w, s, &allocs);
+		double f = frag_one(w, policy, s, &allocs);
 
 		sum += f;
 		allocs_sum += (double)allocs;
@@ -81,6 +121,17 @@ void bench_frag_run(const struct bench_frag_workload *w, unsigned int seeds,
 	}
 	out->mean = sum / seeds;
 	out->mean_allocs = allocs_sum / seeds;
+}
+
+size_t bench_zmem_metadata_bytes(size_t heap_bytes)
+{
+	struct sys_heap heap;
+
+	/* A fresh heap is one free chunk: what it cannot hand out is the
+	 * metadata plus that chunk's own header, which the model charges to
+	 * every chunk too (4 bytes: these heaps have the small layout). */
+	sys_heap_init(&heap, bench_heap_mem, heap_bytes);
+	return heap_bytes - (sys_heap_largest_free(&heap) + 4U);
 }
 
 static int cmp_long(const void *a, const void *b)
