@@ -13,6 +13,17 @@ target_compile_definitions(zephyr_interface INTERFACE __ZEPHYR__=1 __ZMEM__=1)
 target_compile_options(zephyr_interface INTERFACE
   -imacros ${AUTOCONF_H} -ffunction-sections -fdata-sections -g)
 target_link_options(zephyr_interface INTERFACE -Wl,--gc-sections)
+# CONFIG_*_OPTIMIZATIONS (Kconfig.build), -Os unless the app chose otherwise.
+if(CONFIG_SPEED_OPTIMIZATIONS)
+  set(ZMEM_OPTIMIZATION_FLAG -O2)
+elseif(CONFIG_DEBUG_OPTIMIZATIONS)
+  set(ZMEM_OPTIMIZATION_FLAG -Og)
+elseif(CONFIG_NO_OPTIMIZATIONS)
+  set(ZMEM_OPTIMIZATION_FLAG -O0)
+else()
+  set(ZMEM_OPTIMIZATION_FLAG -Os)
+endif()
+target_compile_options(zephyr_interface INTERFACE ${ZMEM_OPTIMIZATION_FLAG})
 include(zmem_sanitize)
 
 # K_HEAP_MEM_POOL_SIZE: the system heap's size. CONFIG_HEAP_MEM_POOL_SIZE,

@@ -251,6 +251,25 @@ class AppBuildTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("k_free", r.stdout + r.stderr)
 
+    def test_optimization_level_follows_kconfig(self):
+        # GCC predefines __OPTIMIZE__ at -O1 and above, __OPTIMIZE_SIZE__ at -Os only, and
+        # the app's sources get the same flag as zmem's.
+        level = ("#include <zephyr/kernel.h>\n"
+                 "int main(void)\n{\n"
+                 "#if defined(__OPTIMIZE_SIZE__)\n\tprintk(\"opt=size\\n\");\n"
+                 "#elif defined(__OPTIMIZE__)\n\tprintk(\"opt=on\\n\");\n"
+                 "#else\n\tprintk(\"opt=none\\n\");\n#endif\n\treturn 0;\n}\n")
+        for prj, expected in (("", "opt=size"), ("CONFIG_SPEED_OPTIMIZATIONS=y\n", "opt=on"),
+                              ("CONFIG_DEBUG_OPTIMIZATIONS=y\n", "opt=on"),
+                              ("CONFIG_NO_OPTIMIZATIONS=y\n", "opt=none")):
+            shutil.rmtree(self.build, ignore_errors=True)
+            self.write_app(prj=prj, main=level)
+            self.configure_ok()
+            self.assertEqual(self.build_target().returncode, 0)
+            out = subprocess.run([os.path.join(self.build, "zephyr", "zephyr.exe")],
+                                 capture_output=True, text=True)
+            self.assertIn(expected, out.stdout, prj or "default")
+
     def test_code_relocate_is_a_reported_noop_on_native_sim(self):
         self.write_app(prj="CONFIG_CODE_DATA_RELOCATION=y\n")
         with open(os.path.join(self.app, "CMakeLists.txt"), "a") as f:
