@@ -165,11 +165,20 @@ struct bench_frag_policy {
 void bench_frag_run(const struct bench_frag_workload *w, const struct bench_frag_policy *policy,
 		    unsigned int seeds, struct bench_frag_result *out);
 
+struct sys_heap;
+struct bestfit;
+/*
+ * Replays stream s against a heap initialized by the caller (model == NULL) or
+ * the best-fit model, with live[] room for s->max_live + 1 blocks; returns
+ * the failed allocations.
+ */
+size_t bench_replay_failures(const struct bench_stream *s, uintptr_t *live, struct sys_heap *heap,
+			     struct bestfit *model);
+
 /* Bytes of a fresh zmem heap of heap_bytes that no allocation can use. */
 size_t bench_zmem_metadata_bytes(size_t heap_bytes);
 
 /* The best-fit reference model (bench_bestfit.c); blocks are nonzero handles. */
-struct bestfit;
 struct bestfit *bench_bestfit_open(size_t heap_bytes, size_t reserved_bytes);
 void bench_bestfit_close(struct bestfit *b);
 uintptr_t bench_bestfit_alloc(struct bestfit *b, size_t bytes);

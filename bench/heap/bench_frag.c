@@ -27,7 +27,8 @@ struct live_block {
 /* The allocators the fragmentation loop can drive: zmem itself, or the
  * best-fit reference model (bench_bestfit.c) charged some metadata. */
 struct frag_heap {
-	struct sys_heap heap;
+	struct sys_heap storage;
+	struct sys_heap *heap;  /* zmem: &storage or the caller's heap; NULL with a model */
 	struct bestfit *model;
 };
 
@@ -35,8 +36,10 @@ static void frag_open(struct frag_heap *f, const struct bench_frag_workload *w,
 		      const struct bench_frag_policy *policy)
 {
 	f->model = NULL;
+	f->heap = NULL;
 	if (policy == NULL) {
-		sys_heap_init(&f->heap, bench_heap_mem, w->heap_bytes);
+		f->heap = &f->storage;
+		sys_heap_init(f->heap, bench_heap_mem, w->heap_bytes);
 		return;
 	}
 	f->model = bench_bestfit_open(w->heap_bytes, policy->reserved_bytes(w->heap_bytes));
@@ -50,7 +53,7 @@ static uintptr_t frag_alloc(struct frag_heap *f, size_t bytes)
 	if (f->model != NULL) {
 		return bench_bestfit_alloc(f->model, bytes);
 	}
-	return (uintptr_t)sys_heap_alloc(&f->heap, bytes);
+	return (uintptr_t)sys_heap_alloc(f->heap, bytes);
 }
 
 static void frag_free(struct frag_heap *f, uintptr_t block)
@@ -58,7 +61,7 @@ static void frag_free(struct frag_heap *f, uintptr_t block)
 	if (f->model != NULL) {
 		bench_bestfit_free(f->model, block);
 	} else {
-		sys_heap_free(&f->heap, (void *)block);
+		sys_heap_free(f->heap, (void *)block);
 	}
 }
 
@@ -121,6 +124,32 @@ void bench_frag_run(const struct bench_frag_workload *w, const struct bench_frag
 	}
 	out->mean = sum / seeds;
 	out->mean_allocs = allocs_sum / seeds;
+}
+
+size_t bench_replay_failures(const struct bench_stream *s, uintptr_t *live, struct sys_heap *heap,
+			     struct bestfit *model)
+{
+	struct frag_heap f = { .heap = heap, .model = model };
+	size_t n = 0;
+	size_t failed = 0;
+	for (size_t i = 0; i < s->count; i++) {
+		const struct bench_op *op = &s->ops[i];
+
+		if (op->size != 0U) {
+			uintptr_t p = frag_alloc(&f, op->size);
+
+			failed += (p == 0U) ? 1U : 0U;
+			live[n++] = p;
+		} else {
+			uintptr_t p = live[op->slot];
+
+			live[op->slot] = live[--n];
+			if (p != 0U) {
+				frag_free(&f, p);
+			}
+		}
+	}
+	return failed;
 }
 
 size_t bench_zmem_metadata_bytes(size_t heap_bytes)

@@ -9,6 +9,9 @@
  *   callgrind  replay one stream for one allocator, for valgrind --tool=callgrind
  *   trace      the same, with int3 markers for bench/tools/opcount
  *   insns      exact instructions per call (in-process trap-flag counter)
+ *   failures   failed allocations on the random stream (--heap, --ops): zmem and
+ *              the exact best-fit reference model (PEERS.md's target workload
+ *              is --heap=32768)
  *   smoke      a short run of everything, with sanity checks (ctest)
  * Options: --alloc=zmem|glibc|jemalloc|mimalloc  --workload=random|pairs
  *          --ops=N  --seeds=N  --heap=BYTES  --seed=N  --repeats=N
@@ -19,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <zephyr/sys/sys_heap.h>
 
 #include "bench.h"
 
@@ -356,6 +361,37 @@ static void frag_table(const struct options *o)
 	       "like zmem's\nsmall layout and umm_malloc): they separate policy from metadata.\n");
 }
 
+/* Failed allocations of zmem and of the best-fit model on one random stream. */
+static void failures_table(const struct options *o)
+{
+	struct bench_stream s;
+	const struct bench_frag_policy *refs = frag_references;
+	uintptr_t *live;
+	struct sys_heap heap;
+	size_t zmem_failed = 0;
+
+	bench_stream_make(&s, BENCH_RANDOM, o->ops, o->seed);
+	live = calloc(s.max_live + 1U, sizeof(*live));
+	if (live == NULL || o->heap_bytes > BENCH_HEAP_MAX_BYTES) {
+		abort();
+	}
+	printf("\n### Failed allocations, random workload (%zu ops, heap %zu B, seed 0x%llx)\n\n"
+	       "| allocator | failed allocs |\n|---|---|\n", o->ops, o->heap_bytes,
+	       (unsigned long long)o->seed);
+	sys_heap_init(&heap, bench_heap_mem, o->heap_bytes);
+	zmem_failed = bench_replay_failures(&s, live, &heap, NULL);
+	printf("| zmem | %zu |\n", zmem_failed);
+	for (size_t i = 0; i < ARRAY_LEN(frag_references); i++) {
+		struct bestfit *b = bench_bestfit_open(o->heap_bytes,
+						       refs[i].reserved_bytes(o->heap_bytes));
+
+		printf("| %s | %zu |\n", refs[i].name, bench_replay_failures(&s, live, NULL, b));
+		bench_bestfit_close(b);
+	}
+	free(live);
+	bench_stream_destroy(&s);
+}
+
 static void overhead_table(void)
 {
 	printf("\n### Bytes consumed per allocation beyond the request, %d-bit layout, "
@@ -546,6 +582,7 @@ static int smoke(struct options *o)
 	}
 	latency_table(o, BENCH_PAIRS);
 	frag_table(o);
+	failures_table(o);
 	return failures ? 1 : 0;
 }
 
@@ -562,6 +599,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.mode, "insns") == 0) {
 		return insns(&o);
+	}
+	if (strcmp(o.mode, "failures") == 0) {
+		failures_table(&o);
+		return failures ? 1 : 0;
 	}
 	ensure_static_tls(argv);
 	bench_clock_init();
