@@ -1,5 +1,6 @@
 /*
- * sys_heap_print_info() (CONFIG_SYS_HEAP_INFO): class occupancy, totals and a chunk dump.
+ * sys_heap_print_info() (CONFIG_SYS_HEAP_INFO): a map of the heap, class occupancy, totals
+ * and a chunk dump.
  */
 #include <zephyr/sys/printk.h>
 
@@ -37,6 +38,67 @@ static void print_classes(const struct z_heap *h)
 	       (unsigned int)h->bad_frees);
 }
 
+#define MAP_COLUMNS 64U
+#define MAP_MAX_CELLS 256U
+
+/*
+ * One map cell: 'M' metadata (chunk 0), '#' all used, '.' all free, ':' both, '?' none
+ * (the walk stopped at a corrupted chunk).
+ */
+static char map_cell(chunksz_t meta, chunksz_t used, chunksz_t free_units)
+{
+	if (meta + used + free_units == 0U) {
+		return '?';
+	}
+	if (meta != 0U) {
+		return 'M';
+	}
+	if (free_units == 0U) {
+		return '#';
+	}
+	return (used == 0U) ? '.' : ':';
+}
+
+/*
+ * The heap as at most MAP_MAX_CELLS characters, each standing for `per_cell` units, in
+ * address order. Chunks and cells are both walked in order, so the cost is linear in
+ * chunks plus cells and needs no buffer. Stops at a zero-size chunk (corruption).
+ */
+static void print_map(const struct z_heap *h)
+{
+	chunksz_t units = h->end_chunk;
+	chunksz_t per_cell = (units + MAP_MAX_CELLS - 1U) / MAP_MAX_CELLS;
+	chunkid_t c = 0U;
+	chunksz_t sz = chunk_size(h, 0U);
+	unsigned int col = 0U;
+
+	printk("  map, 1 cell = %u bytes (M metadata, # used, . free, : both):\n  ",
+	       (unsigned int)chunk_bytes(per_cell));
+	for (chunkid_t start = 0U; start < units; start += per_cell) {
+		chunkid_t end = MIN(start + per_cell, units);
+		chunksz_t counts[3] = { 0U, 0U, 0U }; /* metadata, used, free */
+
+		while (c < end && sz != 0U) {
+			chunkid_t lo = MAX(c, start);
+			chunkid_t hi = MIN(c + sz, end);
+			unsigned int kind = (c == 0U) ? 0U : (chunk_used(h, c) ? 1U : 2U);
+
+			counts[kind] += hi - lo;
+			if (c + sz > end) {
+				break;
+			}
+			c += sz;
+			sz = (c < units) ? chunk_size(h, c) : 0U;
+		}
+		printk("%c", map_cell(counts[0], counts[1], counts[2]));
+		if (++col == MAP_COLUMNS && start + per_cell < units) {
+			printk("\n  ");
+			col = 0U;
+		}
+	}
+	printk("\n");
+}
+
 static void print_chunks(const struct z_heap *h)
 {
 	for (chunkid_t c = 0U; c < h->end_chunk;) {
@@ -62,6 +124,7 @@ void sys_heap_print_info(struct sys_heap *heap, bool dump_chunks)
 	if (h->end_chunk <= 1U) {
 		return;
 	}
+	print_map(h);
 	print_classes(h);
 	if (dump_chunks) {
 		print_chunks(h);

@@ -627,16 +627,112 @@ static void test_assertions(void **state)
 	zmem_test_assert_quiet(0);
 }
 
+#ifdef CONFIG_SYS_HEAP_INFO
+static char info_out[64 * 1024];
+
+static void capture_info(bool dump_chunks)
+{
+	zmem_test_printk_capture(info_out, sizeof(info_out));
+	sys_heap_print_info(&heap, dump_chunks);
+	zmem_test_printk_capture(NULL, 0);
+}
+
+/* The map's cells in order, without its line breaks and indentation. */
+static const char *info_map(void)
+{
+	static char cells[512];
+	const char *p = strstr(info_out, "both):\n");
+	size_t n = 0;
+
+	assert_non_null(p);
+	for (p += strlen("both):\n"); *p != '\0' && n + 1 < sizeof(cells); p++) {
+		if (strchr("M#.:?", *p) != NULL) {
+			cells[n++] = *p;
+		} else if (*p != ' ' && *p != '\n') {
+			break; /* the class table's heading */
+		}
+	}
+	cells[n] = '\0';
+	return cells;
+}
+
+static void append_cells(char *s, char c, size_t count)
+{
+	size_t len = strlen(s);
+
+	memset(s + len, c, count);
+	s[len + count] = '\0';
+}
+#endif
+
 static void test_print_info(void **state)
 {
 #ifdef CONFIG_SYS_HEAP_INFO
-	void *a = sys_heap_alloc(&heap, 100);
-	void *b = sys_heap_alloc(&heap, 10);
+	static char expected[512];
+	const struct z_heap *h;
+	void *a;
+	void *b;
+	chunkid_t ca;
+	chunkid_t cb;
 
+	/* Under 256 units: one cell per unit, so the map is exact. */
+	fresh(2048);
+	h = heap.heap;
+	a = sys_heap_alloc(&heap, 100);
+	b = sys_heap_alloc(&heap, 10);
+	ca = mem_to_chunk_test(h, a);
+	cb = mem_to_chunk_test(h, b);
 	sys_heap_free(&heap, a);
-	sys_heap_print_info(&heap, false);
-	sys_heap_print_info(&heap, true);
-	sys_heap_free(&heap, b);
+	capture_info(true);
+	assert_non_null(strstr(info_out, "units of 8 bytes"));
+	assert_non_null(strstr(info_out, "1 cell = 8 bytes"));
+	expected[0] = '\0';
+	append_cells(expected, 'M', chunk_size(h, 0U));
+	append_cells(expected, '.', chunk_size(h, ca));
+	append_cells(expected, '#', chunk_size(h, cb));
+	append_cells(expected, '.', h->end_chunk - right_chunk(h, cb));
+	assert_string_equal(info_map(), expected);
+	assert_non_null(strstr(info_out, "chunk 0:"));
+	assert_non_null(strstr(info_out, "used"));
+	assert_non_null(strstr(info_out, "free"));
+
+	/* More units than cells: alternate used and free blocks share cells. */
+	fresh(HEAP_BYTES);
+	h = heap.heap;
+	{
+		void *blocks[16];
+
+		for (size_t i = 0; i < ARRAY_SIZE(blocks); i++) {
+			blocks[i] = sys_heap_alloc(&heap, 12);
+			assert_non_null(blocks[i]);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(blocks); i += 2) {
+			sys_heap_free(&heap, blocks[i]);
+		}
+	}
+	capture_info(false);
+	assert_non_null(strstr(info_out, "1 cell = "));
+	assert_null(strstr(info_out, "1 cell = 8 bytes"));
+	{
+		size_t per_cell = (h->end_chunk + 255U) / 256U;
+
+		assert_true(per_cell > 1U);
+		assert_int_equal(strlen(info_map()), (h->end_chunk + per_cell - 1U) / per_cell);
+	}
+	assert_int_equal(info_map()[0], 'M');
+	assert_non_null(strchr(info_map(), ':'));
+	assert_null(strstr(info_out, "chunk 0:"));
+
+	/* A zero-size chunk stops the walk: the cells after it say so. */
+	fresh(2048);
+	h = heap.heap;
+	b = sys_heap_alloc(&heap, 10);
+	cb = mem_to_chunk_test(h, b);
+	chunk_set((struct z_heap *)h, cb, SIZE_AND_USED, 1U); /* size 0, used */
+	capture_info(false);
+	assert_int_equal(info_map()[cb], '?');
+	assert_int_equal(info_map()[cb - 1U], 'M');
+	fresh(HEAP_BYTES);
 #else
 	skip();
 #endif
