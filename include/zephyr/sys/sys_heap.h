@@ -222,8 +222,10 @@ void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
 		     struct z_heap_stress_result *result);
 
 /**
- * @brief Print class occupancy and totals, and with `dump_chunks` every chunk, through
- * printk (CONFIG_SYS_HEAP_INFO). Linear time.
+ * @brief Print a map of the heap, class occupancy and totals, and with `dump_chunks` every
+ * chunk, through printk (CONFIG_SYS_HEAP_INFO). The map (a zmem addition) shows the heap in
+ * address order as at most 256 cells of equal size: 'M' metadata, '#' used, '.' free, ':'
+ * both, '?' past a corrupted chunk. Linear time, no buffer.
  */
 void sys_heap_print_info(struct sys_heap *heap, bool dump_chunks);
 
