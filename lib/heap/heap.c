@@ -6,6 +6,7 @@
  * bitmap search (two count-trailing-zeros), unlink, optional split. free = O(1) pointer
  * checks, up to two neighbour unlinks, one insert. docs/heap.md gives the exact bounds.
  */
+#include "heap_trace.h" /* first: renames the traced entry points */
 #include <zephyr/sys/__assert.h>
 #include <zephyr/sys/heap_listener.h>
 

@@ -1,6 +1,7 @@
 /*
  * sys_heap_aligned_alloc(): over-allocate, place the aligned pointer, give back the rest.
  */
+#include "heap_trace.h" /* first: renames the traced entry points */
 #include <zephyr/sys/__assert.h>
 #include <zephyr/sys/heap_listener.h>
 

@@ -2,6 +2,7 @@
  * sys_heap_realloc() / sys_heap_aligned_realloc(): in place when the block can shrink or
  * absorb its free right neighbour, else allocate-copy-free.
  */
+#include "heap_trace.h" /* first: renames the traced entry points */
 #include <string.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/sys/heap_listener.h>
