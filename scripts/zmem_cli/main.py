@@ -6,6 +6,7 @@ from .boards import cmd_boards
 from .build import DEFAULT_BUILD_DIR, PRISTINE_CHOICES, cmd_build
 from .errors import ZmemError
 from .export import cmd_export
+from .heap_size import cmd_heap_size
 
 
 def split_cmake_args(argv):
@@ -65,6 +66,24 @@ def make_parser():
     add_common(ex, top=False)
     ex.add_argument("--remove", action="store_true", help="remove the registration instead")
     ex.set_defaults(func=cmd_export)
+
+    hs = sub.add_parser(
+        "heap-size", help="size the heaps from a heap trace (CONFIG_SYS_HEAP_TRACE)",
+        usage="zmem heap-size [LOG] [-d BUILD_DIR] [--elf FILE] [--max-size BYTES] [-v]",
+        description="Replay the heap trace in LOG (or, without LOG, in the output of the "
+                    "build directory's run target) against zmem's heap engine and report, "
+                    "for every heap, the smallest size at which no allocation fails "
+                    "(docs/heap_trace.md).")
+    add_common(hs, top=False)
+    hs.add_argument("log", nargs="?", metavar="LOG",
+                    help="a log holding the trace; default: run the build and use its output")
+    hs.add_argument("-d", "--build-dir",
+                    help="build directory (default without LOG: ./{}); its image names "
+                         "the heaps, and the tool is built inside it".format(DEFAULT_BUILD_DIR))
+    hs.add_argument("--elf", help="image that printed LOG, to name the heaps by symbol")
+    hs.add_argument("--max-size", type=int, metavar="BYTES",
+                    help="largest heap size tried (default 256 MiB)")
+    hs.set_defaults(func=cmd_heap_size)
     return parser
 
 

@@ -268,8 +268,11 @@ static void print_verify(const struct zht_heap *h, const struct hs_profile *p,
 		const struct zht_record *m = &h->recs[r->first_mismatch];
 
 		printf("  check: WARNING: replayed at the original size, %zu of %zu results differ "
-		       "from the original run, first at line %lu (%s): the trace may come from "
-		       "another zmem version\n", r->mismatches, results, m->line, zht_op_name(m->op));
+		       "from the original run, first at line %lu (%s): %s\n", r->mismatches,
+		       results, m->line, zht_op_name(m->op),
+		       h->ptr_bytes != sizeof(void *)
+			       ? "this engine's pointer width is not the trace's (see 'replay')"
+			       : "the trace may come from another zmem version");
 	}
 }
 
@@ -286,11 +289,13 @@ static void print_header(const struct zht_heap *h, const struct hs_profile *p, c
 	printf("heap %s (%llx), init at line %lu: %llu bytes at %llx (mem %% 8 = %u)\n", name,
 	       (unsigned long long)h->heap, h->line, (unsigned long long)h->bytes,
 	       (unsigned long long)h->mem, (unsigned int)(h->mem % 8U));
-	printf("  layout %s, runtime stats %s, %u-byte pointers; %zu requests (%zu failed), "
-	       "%zu frees", zht_layout_name(h->layout), h->stats ? "on" : "off", h->ptr_bytes,
-	       p->requests, p->failed, p->frees);
+	printf("  layout %s, runtime stats %s, %u-byte pointers; %zu request%s (%zu failed), "
+	       "%zu free%s", zht_layout_name(h->layout), h->stats ? "on" : "off", h->ptr_bytes,
+	       p->requests, p->requests == 1U ? "" : "s", p->failed, p->frees,
+	       p->frees == 1U ? "" : "s");
 	if (p->bad_frees != 0U) {
-		printf(", %zu frees of pointers that were not live (skipped)", p->bad_frees);
+		printf(", %zu free%s of pointers that were not live (skipped)", p->bad_frees,
+		       p->bad_frees == 1U ? "" : "s");
 	}
 	printf("\n");
 }
@@ -331,9 +336,9 @@ static void print_failed_note(const struct hs_profile *p, const struct hs_run *m
 	printf("  note: the %zu request%s that failed in the original run %s replayed", p->failed,
 	       p->failed == 1U ? "" : "s", p->failed == 1U ? "was" : "were");
 	if (m->kept_failed != 0U) {
-		printf("; %zu allocation%s stay live to the end, since the application never "
-		       "freed %s (conservative)", m->kept_failed, m->kept_failed == 1U ? "" : "s",
-		       m->kept_failed == 1U ? "it" : "them");
+		printf("; %zu allocation%s live to the end, since the application never "
+		       "freed %s (conservative)", m->kept_failed,
+		       m->kept_failed == 1U ? " stays" : "s stay", m->kept_failed == 1U ? "it" : "them");
 	}
 	if (m->kept_failed != p->failed) {
 		printf("; a failed realloc's new block lives as long as the old pointer did");

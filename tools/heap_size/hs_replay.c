@@ -567,7 +567,10 @@ int hs_size(const struct zht_heap *h, const struct hs_profile *p, const struct h
 	size_t lo;
 
 	memset(s, 0, sizeof(*s));
-	s->limit = (max_size < e->max_bytes + 64U ? max_size : e->max_bytes + 64U) & ~(size_t)7U;
+	/* A little over the layout's maximum: the buffer's lead is not part of the units. */
+	size_t layout_max = e->max_bytes > SIZE_MAX - 64U ? SIZE_MAX : e->max_bytes + 64U;
+
+	s->limit = (max_size < layout_max ? max_size : layout_max) & ~(size_t)7U;
 	size_t start = round_up8(orig < 8U ? 8U : orig);
 
 	s->replays++;
