@@ -133,7 +133,9 @@ static int load_symbols(const struct options *o, struct symbols *syms)
 			}
 			s = 0;
 		}
-		if (strchr("bBdDrRgGsSvV", type) != NULL && add_symbol(syms, &cap, a, s, name) != 0) {
+		bool data = strchr("bBdDrRgGsSvV", type) != NULL;
+
+		if (data && add_symbol(syms, &cap, a, s, name) != 0) {
 			pclose(p);
 			return -1;
 		}
@@ -158,7 +160,9 @@ static const struct symbol *symbol_at(const struct symbols *syms, uint64_t a, ui
 			*off = 0;
 			return s;
 		}
-		if (s->addr < a && a - s->addr < s->size && (best == NULL || s->addr > best->addr)) {
+		bool inside = s->addr < a && a - s->addr < s->size;
+
+		if (inside && (best == NULL || s->addr > best->addr)) {
 			best = s;
 		}
 	}
@@ -239,8 +243,8 @@ static const char *width_problem(const struct zht_heap *h, const struct hs_profi
 		*fatal = true;
 		return "its aligned requests carry a 4-byte rewind (k_aligned_alloc on a 32-bit "
 		       "target), which a 64-bit engine refuses: run a 32-bit build of this tool "
-		       "(cmake -DHEAP_SIZE_M32=ON; scripts/zmem heap-size does it when gcc-multilib "
-		       "is installed)";
+		       "(cmake -DHEAP_SIZE_M32=ON; scripts/zmem heap-size does it when "
+		       "gcc-multilib is installed)";
 	}
 	if (h->stats) {
 		return "approximate: with runtime stats the heap descriptor's size depends on the "
@@ -314,8 +318,8 @@ static void print_sizing(const struct zht_heap *h, const struct hs_profile *p,
 	} else if (nm->hint == HINT_KHEAP) {
 		printf("   K_HEAP_DEFINE(%s, %zu)", nm->base, s->min_size);
 	}
-	printf("\n  headroom           %+10lld bytes (%s)\n", headroom,
-	       headroom >= 0 ? "the original size had them to spare" : "the original size lacked them");
+	printf("\n  headroom           %+10lld bytes (the original size %s)\n", headroom,
+	       headroom >= 0 ? "had them to spare" : "lacked them");
 	printf("  peak live requested %9zu bytes", m->peak_requested);
 	if (m->kept_failed != 0U) {
 		printf(" (%zu of them from requests that failed originally)", m->kept_failed_bytes);
@@ -336,9 +340,11 @@ static void print_failed_note(const struct hs_profile *p, const struct hs_run *m
 	printf("  note: the %zu request%s that failed in the original run %s replayed", p->failed,
 	       p->failed == 1U ? "" : "s", p->failed == 1U ? "was" : "were");
 	if (m->kept_failed != 0U) {
+		bool one = m->kept_failed == 1U;
+
 		printf("; %zu allocation%s live to the end, since the application never "
-		       "freed %s (conservative)", m->kept_failed,
-		       m->kept_failed == 1U ? " stays" : "s stay", m->kept_failed == 1U ? "it" : "them");
+		       "freed %s (conservative)", m->kept_failed, one ? " stays" : "s stay",
+		       one ? "it" : "them");
 	}
 	if (m->kept_failed != p->failed) {
 		printf("; a failed realloc's new block lives as long as the old pointer did");
@@ -370,7 +376,8 @@ static bool size_heap(const struct zht_heap *h, const struct options *o,
 	const char *width = width_problem(h, &p, 0U, &fatal);
 
 	if (fatal) {
-		printf("  cannot replay with this %zu-bit build: %s\n\n", 8U * sizeof(void *), width);
+		printf("  cannot replay with this %zu-bit build: %s\n\n", 8U * sizeof(void *),
+		       width);
 		return false;
 	}
 	if (hs_size(h, &p, e, o->max_size, &s) != 0) {
@@ -379,14 +386,16 @@ static bool size_heap(const struct zht_heap *h, const struct options *o,
 	}
 	if (h->ptr_bytes == sizeof(void *) && h->free_bytes != ZHT_UNKNOWN &&
 	    h->free_bytes != s.at_orig.fresh_free) {
-		printf("  cannot replay: the traced heap had %llu free bytes after init, this tool's "
-		       "engine gives %zu for the same buffer: the trace comes from another zmem "
-		       "version or configuration (rebuild this tool from the same checkout)\n\n",
+		printf("  cannot replay: the traced heap had %llu free bytes after init, this "
+		       "tool's engine gives %zu for the same buffer: the trace comes from another "
+		       "zmem version or configuration (rebuild this tool from the same "
+		       "checkout)\n\n",
 		       (unsigned long long)h->free_bytes, s.at_orig.fresh_free);
 		return false;
 	}
 	if (s.min_size == 0U) {
-		printf("  no size up to %zu bytes works (--max-size raises the limit)\n\n", s.limit);
+		printf("  no size up to %zu bytes works (--max-size raises the limit)\n\n",
+		       s.limit);
 		return false;
 	}
 	v->min_size = s.min_size;

@@ -186,10 +186,10 @@ static int profile_result(struct ptr_map *m, const struct zht_heap *h, const str
 static int profile_record(struct ptr_map *m, const struct zht_heap *h, const struct zht_record *r,
 			  struct hs_profile *p, char *err)
 {
-	bool resize = r->op == ZHT_REALLOC || r->op == ZHT_ALIGNED_REALLOC;
-	struct live *old = (r->op == ZHT_FREE || resize) && r->ptr != 0U ? map_find(m, r->ptr) : NULL;
+	bool takes_ptr = r->op == ZHT_FREE || r->op == ZHT_REALLOC || r->op == ZHT_ALIGNED_REALLOC;
+	struct live *old = takes_ptr && r->ptr != 0U ? map_find(m, r->ptr) : NULL;
 
-	if ((r->op == ZHT_FREE || resize) && r->ptr != 0U && old == NULL) {
+	if (takes_ptr && r->ptr != 0U && old == NULL) {
 		p->bad_frees++;
 		if (r->op != ZHT_FREE && r->result != 0U) {
 			return fail(err, r->line, "%s of %llx, which is not live, returned %llx",

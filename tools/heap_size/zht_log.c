@@ -151,8 +151,8 @@ static int parse_init(struct zht_log *log, char **f, int n, unsigned long line, 
 		return fail(err, line, "init needs a format version (v1) first");
 	}
 	if (strcmp(f[1], "v1") != 0) {
-		return fail(err, line, "trace format %s is not supported by this tool (it reads v1)",
-			    f[1]);
+		return fail(err, line,
+			    "trace format %s is not supported by this tool (it reads v1)", f[1]);
 	}
 	if (n != 10) {
 		return fail(err, line, "init v1 needs 8 fields (HEAP MEM BYTES PTR LAYOUT STATS "
