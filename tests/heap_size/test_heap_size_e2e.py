@@ -19,6 +19,7 @@ import argparse
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -101,6 +102,7 @@ def main():
     a.build = os.path.join(a.work, "build")
     env = dict(os.environ, ZEPHYR_BASE=ROOT)
     env.pop("BOARD", None)
+    shutil.rmtree(a.work, ignore_errors=True)
     try:
         generous = {h: 8192 for h in HEAPS}
         configure_and_build(a, env, generous)

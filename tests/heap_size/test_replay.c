@@ -7,14 +7,11 @@
  * its own configuration, and lib/heap (traced) is linked in beside the tool's renamed
  * engines for the direct checks.
  */
-#define _POSIX_C_SOURCE 200809L
-
 #include "../support/zmem_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <zephyr/sys/sys_heap.h>
 #include <zephyr/sys/util.h>
 
@@ -41,6 +38,7 @@ static char err[ZHT_ERR_LEN];
 
 static int teardown(void **state)
 {
+	zmem_test_printk_capture(NULL, 0);
 	zht_log_free(&log_);
 	return 0;
 }
@@ -325,13 +323,8 @@ static const char *traced_workload(size_t bytes)
 	struct sys_heap h;
 	void *live[48] = { 0 };
 	uint64_t seed = 12345;
-	FILE *f = tmpfile();
-	int saved = dup(STDOUT_FILENO);
-	size_t n;
 
-	assert_non_null(f);
-	fflush(stdout);
-	dup2(fileno(f), STDOUT_FILENO);
+	zmem_test_printk_capture(captured, sizeof(captured));
 	sys_heap_init(&h, (uint8_t *)buf + 8, bytes); /* 8 bytes in: mod 16 is 8 */
 	for (int i = 0; i < 3000; i++) {
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -350,14 +343,8 @@ static const char *traced_workload(size_t bytes)
 			live[k] = NULL;
 		}
 	}
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	rewind(f);
-	n = fread(captured, 1, sizeof(captured) - 1U, f);
-	captured[n] = '\0';
-	fclose(f);
-	assert_true(n < sizeof(captured) - 1U);
+	zmem_test_printk_capture(NULL, 0);
+	assert_true(strlen(captured) < sizeof(captured) - 1U);
 	return captured;
 }
 

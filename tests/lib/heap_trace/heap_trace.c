@@ -3,16 +3,13 @@
  * documented format, with its arguments and result, failures included; the engine's calls
  * to itself (realloc moving a block, noalign and small-alignment allocations) print none.
  * Built in several configurations (see CMakeLists.txt); the init record names each one.
- * stdout, where the tests' printk writes, is captured in a temporary file.
+ * The tests' printk (tests/support) captures the records into a buffer.
  */
-#define _POSIX_C_SOURCE 200809L
-
 #include "../../support/zmem_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <zephyr/sys/sys_heap.h>
 
 #include "heap.h"
@@ -24,49 +21,27 @@ extern const char z_heap_trace_ref;
 static uint64_t buf[HEAP_BYTES / 8U + 2U];
 static struct sys_heap heap;
 
-/* ---- capture ---- */
+/* ---- capture (tests/support's printk appends to `out` while capturing) ---- */
 
-static FILE *cap_file;
-static int saved_stdout = -1;
 static char out[65536];
 
 static void capture_begin(void)
 {
-	fflush(stdout);
-	cap_file = tmpfile();
-	assert_non_null(cap_file);
-	saved_stdout = dup(STDOUT_FILENO);
-	assert_true(saved_stdout >= 0);
-	assert_true(dup2(fileno(cap_file), STDOUT_FILENO) >= 0);
+	zmem_test_printk_capture(out, sizeof(out));
 }
 
 /* Ends the capture; `out` holds what was printed. */
 static const char *capture_end(void)
 {
-	size_t n;
-
-	fflush(stdout);
-	assert_true(dup2(saved_stdout, STDOUT_FILENO) >= 0);
-	close(saved_stdout);
-	saved_stdout = -1;
-	rewind(cap_file);
-	n = fread(out, 1, sizeof(out) - 1U, cap_file);
-	out[n] = '\0';
-	fclose(cap_file);
-	assert_true(n < sizeof(out) - 1U); /* nothing cut off */
+	zmem_test_printk_capture(NULL, 0);
+	assert_true(strlen(out) < sizeof(out) - 1U); /* nothing cut off */
 	return out;
 }
 
-/* After a failed assertion inside a capture, cmocka's report must reach the terminal. */
-static int restore_stdout(void **state)
+/* After a failed assertion inside a capture, later output must reach the terminal. */
+static int end_capture(void **state)
 {
-	if (saved_stdout >= 0) {
-		fflush(stdout);
-		dup2(saved_stdout, STDOUT_FILENO);
-		close(saved_stdout);
-		saved_stdout = -1;
-		fclose(cap_file);
-	}
+	zmem_test_printk_capture(NULL, 0);
 	return 0;
 }
 
@@ -268,13 +243,13 @@ static void test_random_workload_counts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_init_record, restore_stdout),
-		cmocka_unit_test_teardown(test_init_too_small, restore_stdout),
-		cmocka_unit_test_teardown(test_alloc_and_free, restore_stdout),
-		cmocka_unit_test_teardown(test_failures_are_recorded, restore_stdout),
-		cmocka_unit_test_teardown(test_one_record_per_call, restore_stdout),
-		cmocka_unit_test_teardown(test_realloc_forms, restore_stdout),
-		cmocka_unit_test_teardown(test_random_workload_counts, restore_stdout),
+		cmocka_unit_test_teardown(test_init_record, end_capture),
+		cmocka_unit_test_teardown(test_init_too_small, end_capture),
+		cmocka_unit_test_teardown(test_alloc_and_free, end_capture),
+		cmocka_unit_test_teardown(test_failures_are_recorded, end_capture),
+		cmocka_unit_test_teardown(test_one_record_per_call, end_capture),
+		cmocka_unit_test_teardown(test_realloc_forms, end_capture),
+		cmocka_unit_test_teardown(test_random_workload_counts, end_capture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
