@@ -175,26 +175,14 @@ static ALWAYS_INLINE void head_set(struct heap_ctx x, unsigned int cls, chunkid_
 }
 
 /*
- * Sets or clears the HEAD flag (top bit of LEFT_SIZE) of free chunk c. One read-modify-write
- * (a single x86 instruction): the left size itself is not known where the head changes.
+ * Unlinks member c of list `cls`. `is_head` (a constant at each call site) says the caller
+ * knows c is the head: alloc takes heads only, so it needs no head compare.
  */
-static ALWAYS_INLINE void head_flag_set(struct heap_ctx x, chunkid_t c, bool on)
-{
-	chunkid_t bit = left_flag_bit(ctx_big(x));
-	chunkid_t lf = xget(x, c, LEFT_SIZE);
-
-	xset(x, c, LEFT_SIZE, on ? (lf | bit) : (lf & ~bit));
-}
-
-/*
- * Unlinks c, the head of list `cls`: it loses its HEAD flag (it becomes used, or merges),
- * and the next member, if any, becomes the head and takes the flag.
- */
-static ALWAYS_INLINE void list_unlink_head(struct heap_ctx x, chunkid_t c, unsigned int cls)
+static ALWAYS_INLINE void list_unlink(struct heap_ctx x, chunkid_t c, unsigned int cls,
+				      bool is_head)
 {
 	chunkid_t next = xget(x, c, FREE_NEXT);
 
-	head_flag_set(x, c, false);
 	if (next == c) {
 		head_set(x, cls, 0U);
 		class_clear_avail(x, cls);
@@ -203,46 +191,16 @@ static ALWAYS_INLINE void list_unlink_head(struct heap_ctx x, chunkid_t c, unsig
 
 		xset(x, prev, FREE_NEXT, next);
 		xset(x, next, FREE_PREV, prev);
-		head_set(x, cls, next);
-		head_flag_set(x, next, true);
+		if (is_head || head_get(x, cls) == c) {
+			head_set(x, cls, next);
+		}
 	}
 }
 
-/*
- * Unlinks c, a list member without the HEAD flag: its list keeps its head and at least that
- * one member, so neither the class nor the head slot nor the bitmap is touched.
- */
-static ALWAYS_INLINE void list_unlink_member(struct heap_ctx x, chunkid_t c)
-{
-	chunkid_t next = xget(x, c, FREE_NEXT);
-	chunkid_t prev = xget(x, c, FREE_PREV);
-
-	xset(x, prev, FREE_NEXT, next);
-	xset(x, next, FREE_PREV, prev);
-}
-
-/*
- * Unlinks listed chunk c of `sz` units whose raw LEFT_SIZE is `lf` (the caller has read
- * it): the class is computed only for a list head.
- */
-static ALWAYS_INLINE void list_unlink_lf(struct heap_ctx x, chunkid_t c, chunksz_t sz,
-					 chunkid_t lf)
-{
-	if ((lf & left_flag_bit(ctx_big(x))) != 0U) {
-		list_unlink_head(x, c, size_class(sz));
-	} else {
-		list_unlink_member(x, c);
-	}
-}
-
-/* Unlinks any listed chunk c of class `cls` (the one out-of-line copy at -Os). */
+/* Unlinks any member c of list `cls`. */
 HEAP_LIST_FN void list_remove_cls(struct heap_ctx x, chunkid_t c, unsigned int cls)
 {
-	if ((xget(x, c, LEFT_SIZE) & left_flag_bit(ctx_big(x))) != 0U) {
-		list_unlink_head(x, c, cls);
-	} else {
-		list_unlink_member(x, c);
-	}
+	list_unlink(x, c, cls, false);
 }
 
 static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
@@ -251,7 +209,6 @@ static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t 
 	heap_stats_listed(x.h, sz, false);
 }
 
-/* Lists free chunk c (its HEAD flag clear) at the tail of its class; it is the head if alone. */
 HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
@@ -261,7 +218,6 @@ HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 		head_set(x, cls, c);
 		xset(x, c, FREE_PREV, c);
 		xset(x, c, FREE_NEXT, c);
-		head_flag_set(x, c, true);
 		class_set_avail(x, cls);
 	} else {
 		chunkid_t tail = xget(x, head, FREE_PREV);
@@ -315,7 +271,7 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 	if (HEAP_OPT_SIZE) {
 		list_remove_cls(x, c, cls);	/* the one shared copy */
 	} else {
-		list_unlink_head(x, c, cls);
+		list_unlink(x, c, cls, true);
 	}
 	heap_stats_listed(x.h, csz, false);
 	heap_stats_alloc(x.h, sz);
@@ -350,8 +306,7 @@ static ALWAYS_INLINE chunkid_t take_chunk(struct heap_ctx x, chunksz_t sz)
 /*
  * The merging half of free: used chunk c of `sz` units, whose OFFSET flag is clear, with
  * the raw headers already read: `rsa` = SIZE_AND_USED of the right neighbour, `rls` = its
- * LEFT_SIZE (OFFSET or HEAD flag included), `lsa` = SIZE_AND_USED of the left one, `ls` =
- * its size.
+ * LEFT_SIZE (OFFSET flag included), `lsa` = SIZE_AND_USED of the left one, `ls` = its size.
  * Merges with free neighbours (unlinking listed ones), marks the result free and lists it.
  * Only aligned-alloc and realloc trimmings can free a chunk smaller than a listable one
  * (`may_be_solo`); a block that was allocated whole is always listable.
@@ -364,8 +319,7 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 	heap_stats_free(x.h, sz);
 	if ((lsa & 1U) == 0U) {
 		if (x_listed(x, ls)) {
-			list_unlink_lf(x, c - ls, ls, xget(x, c - ls, LEFT_SIZE));
-			heap_stats_listed(x.h, ls, false);
+			list_remove(x, c - ls, ls);
 		}
 		/*
 		 * The swallowed header must read "free" so that a second free is caught. A
@@ -384,12 +338,7 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 		chunksz_t rsz = rsa >> 1;
 
 		if (x_listed(x, rsz)) {
-			/*
-			 * Read again, not `rls`: unlinking the left neighbour may have made this
-			 * one its list's head (both in one class).
-			 */
-			list_unlink_lf(x, c + sz, rsz, xget(x, c + sz, LEFT_SIZE));
-			heap_stats_listed(x.h, rsz, false);
+			list_remove(x, c + sz, rsz);
 		}
 		sz += rsz;
 		rls = flag != 0U ? xget(x, c + sz, LEFT_SIZE) : 0U;
@@ -471,8 +420,7 @@ static ALWAYS_INLINE const char *check_block(const struct z_heap *h, const void 
 	chunkid_t c = (chunkid_t)cu;
 	chunkid_t lf = chunk_field(h, c, LEFT_SIZE);
 	chunkid_t sa = chunk_field(h, c, SIZE_AND_USED);
-	/* Only a used chunk has an OFFSET flag (a free one's top bit is its HEAD flag). */
-	uintptr_t want = (sa & 1U) != 0U && (lf & offset_flag_mask(h)) != 0U ? 4U : 0U;
+	uintptr_t want = (lf & offset_flag_mask(h)) != 0U ? 4U : 0U;
 	chunksz_t sz = sa >> 1;
 	chunksz_t ls = lf & ~offset_flag_mask(h);
 
@@ -619,7 +567,7 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 {
 	struct heap_ctx x = heap_ctx_make(h, big, wide);
 	uintptr_t cu = ror3((uintptr_t)mem - (uintptr_t)h);
-	chunkid_t lflag = left_flag_bit(big);
+	chunkid_t flag = offset_flag_bit(big);
 
 	/* c == 0 (chunk 0) passes here and fails the left-size check: its LEFT_SIZE is 0. */
 	if (unlikely(cu >= (uintptr_t)end)) {
@@ -639,8 +587,7 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 	chunksz_t ls = xget(x, c, LEFT_SIZE);
 	chunkid_t lc = c - ls;
 
-	/* A free right neighbour may be its list's head (HEAD flag), a used one aligned. */
-	if (unlikely((rls & ~lflag) != sz) || unlikely(lc >= c)) {
+	if (unlikely((rls & ~flag) != sz) || unlikely(lc >= c)) {
 		goto slow;
 	}
 

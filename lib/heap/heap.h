@@ -19,17 +19,12 @@
  * the first user bytes, so the smallest free chunk is 1 unit (small) or 2 units (big).
  *
  *   SIZE_AND_USED = size_in_units << 1 | used
- *   LEFT_SIZE     = size of the chunk just below, in units; its top bit (bit 15 small,
- *                   bit 31 big, never needed by a size) is a flag whose meaning depends on
- *                   the chunk's state:
- *                   - on a used chunk, 32-bit hosts only, the OFFSET flag: the user pointer
- *                     is h + 8c + 4 instead of h + 8c. Only a 4-byte rewind sets it
- *                     (k_aligned_alloc's pointer slot below an aligned pointer: alignment
- *                     2^k | 4). 64-bit hosts have no such rewind (theirs is 8 bytes) and
- *                     compile the flag out: the bit is always clear on their used chunks;
- *                   - on a free chunk, all hosts, the HEAD flag: set iff the chunk is the
- *                     head of its class list. Unlinking a member that is not a head then
- *                     needs neither its class nor the head slot (free()'s merges).
+ *   LEFT_SIZE     = size of the chunk just below, in units; on 32-bit hosts its top bit
+ *                   (bit 15 small, bit 31 big, never needed by a size) is the OFFSET flag of
+ *                   this chunk: the user pointer is h + 8c + 4 instead of h + 8c. Only a
+ *                   4-byte rewind sets it (k_aligned_alloc's pointer slot below an aligned
+ *                   pointer: alignment 2^k | 4). 64-bit hosts have no such rewind (theirs
+ *                   is 8 bytes) and compile the flag out.
  *
  * After the last chunk, unit end_chunk holds a header only (size 0, used), which ends at
  * h + 8 * end_chunk, inside the buffer. Chunk 0 is also marked used. Both stop merging.
@@ -59,9 +54,7 @@
  *      class(size); a smaller one ("solo" unit, big heaps only) is on no list.
  *  I5  List links are consistent (next(prev(c)) == c), every listed chunk is free.
  *  I6  Bitmap bit k set iff list k is non-empty; summary bit w iff word w != 0.
- *  I7  The top bit of LEFT_SIZE: on a used chunk the OFFSET flag (never set on 64-bit
- *      hosts, nor on the end marker); on a free chunk the HEAD flag, set iff the chunk
- *      is its list's head (so never on a solo unit).
+ *  I7  OFFSET flags appear only on used chunks (and only on 32-bit hosts).
  *  I8  With runtime stats: free_bytes == sum of listed chunks, allocated_bytes ==
  *      sum of used chunks except chunk 0 (both in whole chunk bytes).
  */
@@ -105,9 +98,8 @@ typedef uint32_t __attribute__((__may_alias__)) heap_u32_t;
 #define HEAP_SL_BITS 3U
 #define HEAP_SMALL_MAX_UNITS 0x7fffU
 #define HEAP_BIG_MAX_UNITS 0x7fffffffU
-/* The top bit of LEFT_SIZE: OFFSET flag on used chunks, HEAD flag on free ones (I7). */
-#define HEAP_LEFT_FLAG_SMALL 0x8000U
-#define HEAP_LEFT_FLAG_BIG 0x80000000U
+#define HEAP_OFFSET_FLAG_SMALL 0x8000U
+#define HEAP_OFFSET_FLAG_BIG 0x80000000U
 
 enum chunk_fields { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
 
@@ -220,19 +212,13 @@ static ALWAYS_INLINE void hdr_set(struct z_heap *h, chunkid_t c, enum chunk_fiel
 	}
 }
 
-/* The top bit of LEFT_SIZE in a layout: the HEAD flag of a free chunk, on every host. */
-static ALWAYS_INLINE chunkid_t left_flag_bit(bool big)
-{
-	return big ? HEAP_LEFT_FLAG_BIG : HEAP_LEFT_FLAG_SMALL;
-}
-
 /* The OFFSET flag bit of LEFT_SIZE in a layout (0 on 64-bit hosts, where it is compiled out). */
 static ALWAYS_INLINE chunkid_t offset_flag_bit(bool big)
 {
 	if (sizeof(void *) != 4U) {
 		return 0U;
 	}
-	return left_flag_bit(big);
+	return big ? HEAP_OFFSET_FLAG_BIG : HEAP_OFFSET_FLAG_SMALL;
 }
 
 static ALWAYS_INLINE chunkid_t chunk_field(const struct z_heap *h, chunkid_t c,
@@ -268,33 +254,21 @@ static ALWAYS_INLINE chunkid_t offset_flag_mask(const struct z_heap *h)
 	return offset_flag_bit(big_heap(h));
 }
 
-static ALWAYS_INLINE chunkid_t left_flag_mask(const struct z_heap *h)
-{
-	return left_flag_bit(big_heap(h));
-}
-
-/* LEFT_SIZE without its flag (OFFSET or HEAD). */
+/* LEFT_SIZE without the OFFSET flag. */
 static ALWAYS_INLINE chunksz_t left_size(const struct z_heap *h, chunkid_t c)
 {
-	return chunk_field(h, c, LEFT_SIZE) & ~left_flag_mask(h);
+	return chunk_field(h, c, LEFT_SIZE) & ~offset_flag_mask(h);
 }
 
-/* The OFFSET flag: only a used chunk has one (on a free chunk the bit is the HEAD flag). */
 static ALWAYS_INLINE bool chunk_offset_flag(const struct z_heap *h, chunkid_t c)
 {
-	return chunk_used(h, c) && (chunk_field(h, c, LEFT_SIZE) & offset_flag_mask(h)) != 0U;
+	return (chunk_field(h, c, LEFT_SIZE) & offset_flag_mask(h)) != 0U;
 }
 
-/* The HEAD flag of a free chunk (meaningless on a used one). */
-static ALWAYS_INLINE bool chunk_head_flag(const struct z_heap *h, chunkid_t c)
-{
-	return (chunk_field(h, c, LEFT_SIZE) & left_flag_mask(h)) != 0U;
-}
-
-/* Sets LEFT_SIZE, keeping the flag (the chunk may be a used aligned one, or a list head). */
+/* Sets LEFT_SIZE, keeping the OFFSET flag (the chunk may be a used aligned one). */
 static ALWAYS_INLINE void set_left_size(struct z_heap *h, chunkid_t c, chunksz_t sz)
 {
-	chunkid_t keep = chunk_field(h, c, LEFT_SIZE) & left_flag_mask(h);
+	chunkid_t keep = chunk_field(h, c, LEFT_SIZE) & offset_flag_mask(h);
 
 	chunk_set(h, c, LEFT_SIZE, keep | sz);
 }

@@ -24,17 +24,7 @@ static bool check_chunks(const struct z_heap *h, chunksz_t *listed, size_t *used
 		if (sz == 0U || sz > end - c || left_size(h, c + sz) != sz) {
 			return false;
 		}
-		if (!used && prev_free) {
-			return false;
-		}
-		/*
-		 * The top bit of LEFT_SIZE (I7): on a used chunk only the OFFSET flag (none on
-		 * 64-bit hosts); on a free one the HEAD flag, which a solo unit never has (list
-		 * members are checked in check_class()).
-		 */
-		if (used ? (chunk_field(h, c, LEFT_SIZE) & left_flag_mask(h) &
-			    ~offset_flag_mask(h)) != 0U
-			 : (sz < min_free_units(h) && chunk_head_flag(h, c))) {
+		if (!used && (prev_free || chunk_offset_flag(h, c))) {
 			return false;
 		}
 		if (used) {
@@ -46,11 +36,10 @@ static bool check_chunks(const struct z_heap *h, chunksz_t *listed, size_t *used
 		c += sz;
 	}
 	/* The end marker: used, size 0, no flag (its left size was checked above). */
-	return chunk_used(h, end) && chunk_size(h, end) == 0U &&
-	       (chunk_field(h, end, LEFT_SIZE) & left_flag_mask(h)) == 0U;
+	return chunk_used(h, end) && chunk_size(h, end) == 0U && !chunk_offset_flag(h, end);
 }
 
-/* One class list: links, membership, class, HEAD flags; adds the units it holds to *units. */
+/* One class list: links, membership, class; returns the units it holds or -1. */
 static bool check_class(const struct z_heap *h, unsigned int cls, chunksz_t *units,
 			uint32_t *budget)
 {
@@ -72,7 +61,6 @@ static bool check_class(const struct z_heap *h, unsigned int cls, chunksz_t *uni
 		chunkid_t next = chunk_field(h, c, FREE_NEXT);
 
 		if (sz < min_free_units(h) || sz > h->end_chunk - c || size_class(sz) != cls ||
-		    chunk_head_flag(h, c) != (c == head) ||
 		    left_size(h, c + sz) != sz || next == 0U || next >= h->end_chunk ||
 		    chunk_field(h, next, FREE_PREV) != c) {
 			return false;
