@@ -571,7 +571,8 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 
 	/* c == 0 (chunk 0) passes here and fails the left-size check: its LEFT_SIZE is 0. */
 	if (unlikely(cu >= (uintptr_t)end)) {
-		goto slow;
+		free_slow(heap, mem);
+		return;
 	}
 
 	chunkid_t c = (chunkid_t)cu;
@@ -579,7 +580,8 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 	chunksz_t sz = sa >> 1;
 	chunkid_t rc = c + sz;
 
-	if (unlikely((sa & 1U) == 0U) || unlikely(rc > end)) {
+	/* Safe to read even if c is free: only the bound matters here. */
+	if (unlikely(rc > end)) {
 		goto slow;
 	}
 
@@ -587,7 +589,12 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 	chunksz_t ls = xget(x, c, LEFT_SIZE);
 	chunkid_t lc = c - ls;
 
-	if (unlikely((rls & ~flag) != sz) || unlikely(lc >= c)) {
+	/*
+	 * "used" and "the right neighbour's LEFT_SIZE matches" in one compare: both hold iff
+	 * SIZE_AND_USED == left size << 1 | 1 (in uintptr_t, so that no bit of a corrupted
+	 * 32-bit LEFT_SIZE is shifted out on 64-bit hosts).
+	 */
+	if (unlikely((((uintptr_t)(rls & ~flag) << 1) | 1U) != sa) || unlikely(lc >= c)) {
 		goto slow;
 	}
 
@@ -596,11 +603,15 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 	if (unlikely((lsa >> 1) != ls)) {
 		goto slow;
 	}
-	heap_notify_free(heap, mem, chunk_bytes(sz));
+	heap_notify_free(heap, chunk_user(h, c), chunk_bytes(sz));
 	merge_free(x, c, sz, xget(x, rc, SIZE_AND_USED), rls, lsa, ls, false);
 	return;
 slow:
-	free_slow(heap, mem);
+	/*
+	 * Past the range check, mem == h + 8c exactly (cu < end leaves no misalignment), so
+	 * `mem` need not stay in a register through the checks.
+	 */
+	free_slow(heap, chunk_user(h, c));
 }
 
 void sys_heap_free(struct sys_heap *heap, void *mem)
