@@ -315,6 +315,9 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 				     chunkid_t rls, chunkid_t lsa, chunksz_t ls, bool may_be_solo)
 {
 	chunkid_t flag = offset_flag_bit(ctx_big(x));
+	/* The right neighbour, then the chunk after the result: both fixed by the left merge. */
+	chunkid_t rc = c + sz;
+	chunkid_t after = rc;
 
 	heap_stats_free(x.h, sz);
 	if ((lsa & 1U) == 0U) {
@@ -332,20 +335,20 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 			*(heap_u32_t *)(chunk_user(x.h, c) - 4) = 0U;
 		}
 		c -= ls;
-		sz += ls;
 	}
 	if ((rsa & 1U) == 0U) {
 		chunksz_t rsz = rsa >> 1;
 
 		if (x_listed(x, rsz)) {
-			list_remove(x, c + sz, rsz);
+			list_remove(x, rc, rsz);
 		}
-		sz += rsz;
-		rls = flag != 0U ? xget(x, c + sz, LEFT_SIZE) : 0U;
+		after += rsz;
+		rls = flag != 0U ? xget(x, after, LEFT_SIZE) : 0U;
 	}
+	sz = after - c;
 	xset(x, c, SIZE_AND_USED, sz << 1);
 	/* The chunk after is used (or the end marker) and may carry an OFFSET flag. */
-	xset(x, c + sz, LEFT_SIZE, (rls & flag) | sz);
+	xset(x, after, LEFT_SIZE, (rls & flag) | sz);
 	if (may_be_solo) {
 		release_run(x, c, sz);
 	} else {
