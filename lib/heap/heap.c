@@ -142,10 +142,12 @@ static ALWAYS_INLINE void class_clear_avail(struct heap_ctx x, unsigned int cls)
 }
 
 /*
- * Smallest non-empty class >= `from`, or 0 if none (class 0, size 0, is never used).
- * `from` may equal nb_classes: the bitmap always has room for that bit (see heap.h).
+ * Stores in *cls the smallest non-empty class >= `from` and returns true, or returns false
+ * if there is none. `from` may equal nb_classes: the bitmap always has room for that bit
+ * (see heap.h). A flag, not class 0 for "none": inlined, only the summary branch can fail,
+ * and the caller's test folds away on the other one.
  */
-static ALWAYS_INLINE unsigned int class_search(struct heap_ctx x, unsigned int from)
+static ALWAYS_INLINE bool class_search(struct heap_ctx x, unsigned int from, unsigned int *cls)
 {
 	unsigned int w = from >> 5;
 	uint32_t bits = class_avail(x.h)[w] & (~0U << (from & 31U));
@@ -154,12 +156,13 @@ static ALWAYS_INLINE unsigned int class_search(struct heap_ctx x, unsigned int f
 		uint32_t above = x.h->summary & ~((2U << w) - 1U);
 
 		if (above == 0U) {
-			return 0U;
+			return false;
 		}
 		w = (unsigned int)__builtin_ctz(above);
 		bits = class_avail(x.h)[w];
 	}
-	return (w << 5) + (unsigned int)__builtin_ctz(bits);
+	*cls = (w << 5) + (unsigned int)__builtin_ctz(bits);
+	return true;
 }
 
 /* ---- free lists: circular, doubly linked, new chunks enter at the tail ---- */
@@ -261,8 +264,7 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 	chunksz_t csz;
 
 	if (c == 0U || (csz = xget(x, c, SIZE_AND_USED) >> 1) < sz) {
-		cls = class_search(x, cls + 1U);
-		if (cls == 0U) {
+		if (!class_search(x, cls + 1U, &cls)) {
 			return NULL;
 		}
 		c = head_get(x, cls);
