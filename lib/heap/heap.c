@@ -134,8 +134,10 @@ static ALWAYS_INLINE void class_set_avail(struct heap_ctx x, unsigned int cls)
 static ALWAYS_INLINE void class_clear_avail(struct heap_ctx x, unsigned int cls)
 {
 	uint32_t *word = &class_avail(x.h)[cls >> 5];
+	unsigned int n = cls & 31U;
 
-	*word &= ~(1U << (cls & 31U));
+	/* ~(1 << n) as a rotation of ~1: one x86 rol instead of mov, shl and not. */
+	*word &= (~1U << n) | (~1U >> ((32U - n) & 31U));
 	if (*word == 0U) {
 		x.h->summary &= (uint16_t)~(1U << (cls >> 5));
 	}
