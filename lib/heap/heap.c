@@ -127,8 +127,9 @@ static ALWAYS_INLINE void class_set_avail(struct heap_ctx x, unsigned int cls)
 {
 	unsigned int w = cls >> 5;
 
-	class_avail(x.h)[w] |= 1U << (cls & 31U);
+	/* Summary first: GCC then needs one copy of the shift count less (measured -0.7). */
 	x.h->summary |= (uint16_t)(1U << w);
+	class_avail(x.h)[w] |= 1U << (cls & 31U);
 }
 
 static ALWAYS_INLINE void class_clear_avail(struct heap_ctx x, unsigned int cls)
