@@ -197,8 +197,12 @@ static ALWAYS_INLINE void list_unlink(struct heap_ctx x, chunkid_t c, unsigned i
 
 		xset(x, prev, FREE_NEXT, next);
 		xset(x, next, FREE_PREV, prev);
-		if (is_head || head_get(x, cls) == c) {
+		if (is_head) {
 			head_set(x, cls, next);
+		} else {
+			chunkid_t head = head_get(x, cls);
+
+			head_set(x, cls, head == c ? next : head);
 		}
 	}
 }
