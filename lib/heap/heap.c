@@ -145,15 +145,17 @@ static ALWAYS_INLINE void class_clear_avail(struct heap_ctx x, unsigned int cls)
 }
 
 /*
- * Stores in *cls the smallest non-empty class >= `from` and returns true, or returns false
- * if there is none. `from` may equal nb_classes: the bitmap always has room for that bit
- * (see heap.h). A flag, not class 0 for "none": inlined, only the summary branch can fail,
- * and the caller's test folds away on the other one.
+ * Replaces *cls with the smallest non-empty class above it and returns true, or returns
+ * false if there is none. The mask ~1 << (cls % 32) keeps the classes above cls in its own
+ * word (none when cls % 32 == 31: the summary then finds the words above), so there is no
+ * cls + 1 to compute, and cls + 1 == nb_classes needs no bitmap bit. A flag, not class 0
+ * for "none": inlined, only the summary branch can fail, and the caller's test folds away
+ * on the other one.
  */
-static ALWAYS_INLINE bool class_search(struct heap_ctx x, unsigned int from, unsigned int *cls)
+static ALWAYS_INLINE bool class_search(struct heap_ctx x, unsigned int *cls)
 {
-	unsigned int w = from >> 5;
-	uint32_t bits = class_avail(x.h)[w] & (~0U << (from & 31U));
+	unsigned int w = *cls >> 5;
+	uint32_t bits = class_avail(x.h)[w] & (~1U << (*cls & 31U));
 
 	if (bits == 0U) {
 		uint32_t above = x.h->summary & ~((2U << w) - 1U);
@@ -271,7 +273,7 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 	chunksz_t csz;
 
 	if (c == 0U || (csz = xget(x, c, SIZE_AND_USED) >> 1) < sz) {
-		if (!class_search(x, cls + 1U, &cls)) {
+		if (!class_search(x, &cls)) {
 			return NULL;
 		}
 		c = head_get(x, cls);
