@@ -573,7 +573,10 @@ static ALWAYS_INLINE uintptr_t ror3(uintptr_t v)
  *  - the raw LEFT_SIZE is used in the left-neighbour check: with the OFFSET flag set it
  *    exceeds every chunk id, so flagged blocks fail it and take the slow path;
  *  - c + size <= end_chunk makes the right neighbour's header safe to read, and
- *    c - left_size < c (unsigned) the left one's.
+ *    c - left_size < c (unsigned) the left one's;
+ *  - "used" and "the right neighbour's LEFT_SIZE equals our size" are one compare, so the
+ *    right header is read before the used bit is known (the bound alone makes that safe);
+ *    free_slow() still reports them in check_block()'s order.
  * The headers read for the checks are the ones merging needs.
  */
 static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chunkid_t end,
