@@ -34,7 +34,8 @@
  * 0xffff units), then the 32-bit class bitmap words at `avail_off` (bytes from h), all
  * rounded up to whole units.
  * nb_classes = class(end_chunk) + 1; the bitmap has nb_classes / 32 + 1 words, so the bit
- * just past the last class always exists.
+ * just past the last class always exists (always 0; the class search no longer reads it,
+ * but the word count stays: it sets chunk 0's size, hence the fragmentation figures).
  *
  * SIZE CLASSES (two-level segregated fit, HEAP_SL_BITS = 3 sub-classes per power of two)
  *   sizes 1..7 units each have their own exact class (class index == size);
