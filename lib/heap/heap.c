@@ -41,6 +41,9 @@ static struct z_heap heap_unusable = { .end_chunk = 1U };
  */
 #define HEAP_CTX_LAYOUT (!HEAP_OPT_SIZE || !(HEAP_SMALL_ONLY || HEAP_BIG_ONLY))
 
+/* -Os with a layout fixed by the configuration: one copy of free's fast path (see free_mem()). */
+#define HEAP_OS_FIXED (HEAP_OPT_SIZE && (HEAP_SMALL_ONLY || HEAP_BIG_ONLY))
+
 /*
  * At -Os with a layout fixed by the configuration, the flags are constants (ctx_big()) and
  * the struct holds the descriptor alone: GCC passed the dead flags to the out-of-line
@@ -105,11 +108,6 @@ static ALWAYS_INLINE chunkid_t xget(struct heap_ctx x, chunkid_t c, enum chunk_f
 static ALWAYS_INLINE void xset(struct heap_ctx x, chunkid_t c, enum chunk_fields f, chunkid_t v)
 {
 	hdr_set(x.h, c, f, v, ctx_big(x));
-}
-
-static ALWAYS_INLINE chunksz_t x_min_free(struct heap_ctx x)
-{
-	return ctx_big(x) ? 2U : 1U;
 }
 
 /*
@@ -246,7 +244,7 @@ HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 /* Puts a free run back: on a list when it can hold the links, else it stays a solo unit. */
 static ALWAYS_INLINE void release_run(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
-	if (sz >= x_min_free(x)) {
+	if (x_listed(x, sz)) {
 		list_add(x, c, sz);
 	}
 }
@@ -368,10 +366,25 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 	}
 }
 
+static void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem);
+
 /* Frees used chunk c (any size, solo units and OFFSET flags included) and merges it. */
 HEAP_LIST_FN void free_chunk(struct heap_ctx x, chunkid_t c, bool may_be_solo)
 {
 	chunkid_t flag = offset_flag_bit(ctx_big(x));
+
+	if (HEAP_OS_FIXED) {
+		/*
+		 * The one copy of the merge is free's fast path: without its OFFSET flag, a
+		 * used chunk of a consistent heap passes the fast checks (solo units too).
+		 */
+		if (flag != 0U) {
+			xset(x, c, LEFT_SIZE, xget(x, c, LEFT_SIZE) & ~flag);
+		}
+		free_mem(NULL, x.h, chunk_user(x.h, c));
+		return;
+	}
+
 	chunksz_t sz = xget(x, c, SIZE_AND_USED) >> 1;
 	chunksz_t ls = xget(x, c, LEFT_SIZE) & ~flag;
 	chunkid_t rc = c + sz;
@@ -621,15 +634,31 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 	if (unlikely((lsa >> 1) != ls)) {
 		goto slow;
 	}
-	heap_notify_free(heap, chunk_user(h, c), chunk_bytes(sz));
-	merge_free(x, c, sz, xget(x, rc, SIZE_AND_USED), rls, lsa, ls, false);
+	if (!HEAP_OS_FIXED || heap != NULL) {
+		heap_notify_free(heap, chunk_user(h, c), chunk_bytes(sz));
+	}
+	merge_free(x, c, sz, xget(x, rc, SIZE_AND_USED), rls, lsa, ls, HEAP_OS_FIXED);
 	return;
 slow:
 	/*
 	 * Past the range check, mem == h + 8c exactly (cu < end leaves no misalignment), so
 	 * `mem` need not stay in a register through the checks.
 	 */
-	free_slow(heap, chunk_user(h, c));
+	if (!HEAP_OS_FIXED || heap != NULL) {
+		free_slow(heap, chunk_user(h, c));
+	}
+}
+
+/*
+ * -Os with a fixed layout: free's fast checks and the merge, once. sys_heap_free() calls it
+ * with its heap; free_chunk() (the slow path's flagged blocks, aligned-alloc and realloc
+ * trimmings) with NULL, which skips the listener and, on a corrupted heap, the report (the
+ * chunk is then left alone). A run freed from inside may be a solo unit in a big heap,
+ * hence `may_be_solo` above (one compare in big heaps, none in small ones).
+ */
+static __noinline void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem)
+{
+	free_body(heap, h, h->end_chunk, mem, HEAP_BIG_ONLY, HEAP_BIG_ONLY);
 }
 
 void sys_heap_free(struct sys_heap *heap, void *mem)
@@ -641,7 +670,9 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	struct z_heap *h = heap->heap;
 	chunkid_t end = h->end_chunk;
 
-	if (HEAP_OPT_SIZE) {
+	if (HEAP_OS_FIXED) {
+		free_mem(heap, h, mem);
+	} else if (HEAP_OPT_SIZE) {
 		/* One copy of everything: the full checks, then the shared free_chunk(). */
 		free_slow(heap, mem);
 	} else if (HEAP_SMALL_ONLY) {
