@@ -122,6 +122,13 @@ static ALWAYS_INLINE bool x_listed(struct heap_ctx x, chunksz_t sz)
 
 /* ---- class bitmaps ---- */
 
+/* Whether clearing a bitmap bit is best written as a rotation (x86 has rol; ARM has bic). */
+#if defined(__x86_64__) || defined(__i386__)
+#define HEAP_ROTATE_CLEARS 1
+#else
+#define HEAP_ROTATE_CLEARS 0
+#endif
+
 static ALWAYS_INLINE void class_set_avail(struct heap_ctx x, unsigned int cls)
 {
 	unsigned int w = cls >> 5;
@@ -136,8 +143,13 @@ static ALWAYS_INLINE void class_clear_avail(struct heap_ctx x, unsigned int cls)
 	uint32_t *word = &class_avail(x.h)[cls >> 5];
 	unsigned int n = cls & 31U;
 
-	/* ~(1 << n) as a rotation of ~1: one x86 rol instead of mov, shl and not. */
-	*word &= (~1U << n) | (~1U >> ((32U - n) & 31U));
+	if (HEAP_ROTATE_CLEARS) {
+		/* ~(1 << n) as a rotation of ~1: one x86 rol instead of mov, shl and not. */
+		*word &= (~1U << n) | (~1U >> ((32U - n) & 31U));
+	} else {
+		/* Thumb-2 has bic but no rotate-left: mov, lsl, bic (the rotation costs 4). */
+		*word &= ~(1U << n);
+	}
 	if (*word == 0U) {
 		x.h->summary &= (uint16_t)~(1U << (cls >> 5));
 	}
@@ -214,13 +226,24 @@ HEAP_LIST_FN void list_remove_cls(struct heap_ctx x, chunkid_t c, unsigned int c
 	list_unlink(x, c, cls, false);
 }
 
-static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+/* Unlinks member c of `sz` units; out of line at -Os with a fixed layout (see take_chunk_mem()). */
+HEAP_LIST_FN void list_remove_sz(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
-	list_remove_cls(x, c, size_class(sz));
+	list_unlink(x, c, size_class(sz), false);
 	heap_stats_listed(x.h, sz, false);
 }
 
-HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+{
+	if (HEAP_OS_FIXED) {
+		list_remove_sz(x, c, sz);
+	} else {
+		list_remove_cls(x, c, size_class(sz));
+		heap_stats_listed(x.h, sz, false);
+	}
+}
+
+static ALWAYS_INLINE void list_insert(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
 	chunkid_t head = head_get(x, cls);
@@ -239,6 +262,11 @@ HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 		xset(x, head, FREE_PREV, c);
 	}
 	heap_stats_listed(x.h, sz, true);
+}
+
+HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+{
+	list_insert(x, c, sz);
 }
 
 /* Puts a free run back: on a list when it can hold the links, else it stays a solo unit. */
@@ -278,7 +306,7 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 		c = head_get(x, cls);
 		csz = xget(x, c, SIZE_AND_USED) >> 1;
 	}
-	if (HEAP_OPT_SIZE) {
+	if (HEAP_OPT_SIZE && !HEAP_OS_FIXED) {
 		list_remove_cls(x, c, cls);	/* the one shared copy */
 	} else {
 		list_unlink(x, c, cls, true);
@@ -359,14 +387,19 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 	xset(x, c, SIZE_AND_USED, sz << 1);
 	/* The chunk after is used (or the end marker) and may carry an OFFSET flag. */
 	xset(x, after, LEFT_SIZE, (rls & flag) | sz);
-	if (may_be_solo) {
+	if (HEAP_OS_FIXED) {
+		/* free_mem(), the only caller: its one copy of the insert (TODO numbers) */
+		if (x_listed(x, sz)) {
+			list_insert(x, c, sz);
+		}
+	} else if (may_be_solo) {
 		release_run(x, c, sz);
 	} else {
 		list_add(x, c, sz);
 	}
 }
 
-static void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem);
+static void free_mem(struct sys_heap *heap, void *mem, struct z_heap *h);
 
 /* Frees used chunk c (any size, solo units and OFFSET flags included) and merges it. */
 HEAP_LIST_FN void free_chunk(struct heap_ctx x, chunkid_t c, bool may_be_solo)
@@ -381,7 +414,7 @@ HEAP_LIST_FN void free_chunk(struct heap_ctx x, chunkid_t c, bool may_be_solo)
 		if (flag != 0U) {
 			xset(x, c, LEFT_SIZE, xget(x, c, LEFT_SIZE) & ~flag);
 		}
-		free_mem(NULL, x.h, chunk_user(x.h, c));
+		free_mem(NULL, chunk_user(x.h, c), x.h);
 		return;
 	}
 
@@ -656,7 +689,7 @@ slow:
  * chunk is then left alone). A run freed from inside may be a solo unit in a big heap,
  * hence `may_be_solo` above (one compare in big heaps, none in small ones).
  */
-static __noinline void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem)
+static __noinline void free_mem(struct sys_heap *heap, void *mem, struct z_heap *h)
 {
 	free_body(heap, h, h->end_chunk, mem, HEAP_BIG_ONLY, HEAP_BIG_ONLY);
 }
@@ -671,7 +704,7 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	chunkid_t end = h->end_chunk;
 
 	if (HEAP_OS_FIXED) {
-		free_mem(heap, h, mem);
+		free_mem(heap, mem, h);
 	} else if (HEAP_OPT_SIZE) {
 		/* One copy of everything: the full checks, then the shared free_chunk(). */
 		free_slow(heap, mem);
