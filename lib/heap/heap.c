@@ -335,7 +335,14 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 		/* The chunk after may be a used aligned block: keep its OFFSET flag. */
 		xset(x, after, LEFT_SIZE,
 		     (flag != 0U ? (xget(x, after, LEFT_SIZE) & flag) : 0U) | rsz);
-		release_run(x, r, rsz);
+		if (HEAP_OS_FIXED) {
+			/* Alloc's own copy: list_add() then has no caller left (see init). */
+			if (x_listed(x, rsz)) {
+				list_insert(x, r, rsz);
+			}
+		} else {
+			release_run(x, r, rsz);
+		}
 	}
 	xset(x, c, SIZE_AND_USED, (sz << 1) | 1U);
 	/*
@@ -412,20 +419,28 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 
 static void free_mem(struct sys_heap *heap, void *mem, struct z_heap *h);
 
+/*
+ * free_chunk() at -Os with a fixed layout. The one copy of the merge is free's fast path:
+ * without its OFFSET flag, a used chunk of a consistent heap passes the fast checks (solo
+ * units too).
+ */
+static ALWAYS_INLINE void free_chunk_fixed(struct heap_ctx x, chunkid_t c)
+{
+	chunkid_t flag = offset_flag_bit(ctx_big(x));
+
+	if (flag != 0U) {
+		xset(x, c, LEFT_SIZE, xget(x, c, LEFT_SIZE) & ~flag);
+	}
+	free_mem(NULL, chunk_user(x.h, c), x.h);
+}
+
 /* Frees used chunk c (any size, solo units and OFFSET flags included) and merges it. */
 HEAP_LIST_FN void free_chunk(struct heap_ctx x, chunkid_t c, bool may_be_solo)
 {
 	chunkid_t flag = offset_flag_bit(ctx_big(x));
 
 	if (HEAP_OS_FIXED) {
-		/*
-		 * The one copy of the merge is free's fast path: without its OFFSET flag, a
-		 * used chunk of a consistent heap passes the fast checks (solo units too).
-		 */
-		if (flag != 0U) {
-			xset(x, c, LEFT_SIZE, xget(x, c, LEFT_SIZE) & ~flag);
-		}
-		free_mem(NULL, chunk_user(x.h, c), x.h);
+		free_chunk_fixed(x, c);
 		return;
 	}
 
@@ -518,12 +533,17 @@ chunkid_t heap_checked_chunk(struct z_heap *h, const void *mem, const char **rea
 	return *reason == NULL ? mem_to_chunk(h, mem) : 0U;
 }
 
-__noinline __cold void heap_bad_free(struct sys_heap *heap, const void *mem, const char *reason)
+static ALWAYS_INLINE void bad_free(struct sys_heap *heap, const void *mem, const char *reason)
 {
 	ARG_UNUSED(mem);
 	ARG_UNUSED(reason);
 	heap->heap->bad_frees++;
 	__ASSERT(reason == NULL, "sys_heap %p: bad free of %p: %s", (void *)heap, mem, reason);
+}
+
+__noinline __cold void heap_bad_free(struct sys_heap *heap, const void *mem, const char *reason)
+{
+	bad_free(heap, mem, reason);
 }
 
 /*
@@ -537,14 +557,23 @@ static __noinline __cold void free_slow(struct sys_heap *heap, void *mem)
 	const char *reason = check_block(h, mem);
 
 	if (reason != NULL) {
-		heap_bad_free(heap, mem, reason);
+		/* Inline at -Os with a fixed layout: free_slow() is then its only core caller. */
+		if (HEAP_OS_FIXED) {
+			bad_free(heap, mem, reason);
+		} else {
+			heap_bad_free(heap, mem, reason);
+		}
 		return;
 	}
 
 	chunkid_t c = mem_to_chunk(h, mem);
 
 	heap_notify_free(heap, mem, chunk_bytes(chunk_size(h, c)));
-	free_chunk(heap_ctx_of(h), c, false);
+	if (HEAP_OS_FIXED) {
+		free_chunk_fixed(heap_ctx_of(h), c);
+	} else {
+		free_chunk(heap_ctx_of(h), c, false);
+	}
 }
 
 /* ---- public API ---- */
@@ -782,10 +811,22 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 	h->avail_off = (uint16_t)heap_avail_offset(units);
 	set_chunk_size_used(h, 0U, chunk0, true);
 	chunk_set(h, chunk0, LEFT_SIZE, chunk0);
-	set_chunk_size_used(h, chunk0, units - chunk0, false);
 	chunk_set(h, units, LEFT_SIZE, units - chunk0);
 	set_chunk_size_used(h, units, 0U, true);
-	list_add(heap_ctx_of(h), chunk0, units - chunk0);
+	if (HEAP_OS_FIXED) {
+		/*
+		 * The first chunk is made a used block and freed: free's checks pass, nothing
+		 * merges, and its insert lists it, so -Os builds need no out-of-line list_add().
+		 */
+		set_chunk_size_used(h, chunk0, units - chunk0, true);
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+		h->allocated_bytes = chunk_bytes(units - chunk0);
+#endif
+		free_mem(NULL, chunk_user(h, chunk0), h);
+	} else {
+		set_chunk_size_used(h, chunk0, units - chunk0, false);
+		list_add(heap_ctx_of(h), chunk0, units - chunk0);
+	}
 	heap->heap = h;
 
 #if defined(CONFIG_SYS_HEAP_ARRAY_SIZE) && (CONFIG_SYS_HEAP_ARRAY_SIZE > 0)
