@@ -110,6 +110,11 @@ static ALWAYS_INLINE void xset(struct heap_ctx x, chunkid_t c, enum chunk_fields
 	hdr_set(x.h, c, f, v, ctx_big(x));
 }
 
+static ALWAYS_INLINE chunksz_t x_min_free(struct heap_ctx x)
+{
+	return ctx_big(x) ? 2U : 1U;
+}
+
 /*
  * Whether a free neighbour of `sz` units is on a list. In a small heap every free chunk is
  * (one unit holds the header and both links), so the test folds away there: the merges of
@@ -283,7 +288,7 @@ HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 /* Puts a free run back: on a list when it can hold the links, else it stays a solo unit. */
 static ALWAYS_INLINE void release_run(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
-	if (x_listed(x, sz)) {
+	if (sz >= x_min_free(x)) {
 		list_add(x, c, sz);
 	}
 }
