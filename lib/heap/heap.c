@@ -21,7 +21,9 @@ static struct z_heap heap_unusable = { .end_chunk = 1U };
 
 /*
  * The list primitives are inlined for speed, except when optimising for size (-Os, the
- * MCU default), where one out-of-line copy of each keeps init+alloc+free near 1 KiB.
+ * MCU default), where one out-of-line copy of each keeps init+alloc+free near 1 KiB. With a
+ * layout fixed by the configuration (HEAP_OS_FIXED) -Os spends its margin below 1229 bytes
+ * on the hot paths instead: see free_mem() and docs/heap.md, "-Os hot paths".
  */
 #ifdef __OPTIMIZE_SIZE__
 #define HEAP_LIST_FN static __noinline
@@ -411,7 +413,7 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 	/* The chunk after is used (or the end marker) and may carry an OFFSET flag. */
 	xset(x, after, LEFT_SIZE, (rls & flag) | sz);
 	if (HEAP_OS_FIXED) {
-		/* free_mem(), the only caller: its one copy of the insert (TODO numbers) */
+		/* free_mem(), the only caller: its one copy of the insert (free -4 for 84 B) */
 		if (x_listed(x, sz)) {
 			list_insert(x, c, sz);
 		}
