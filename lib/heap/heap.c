@@ -21,7 +21,9 @@ static struct z_heap heap_unusable = { .end_chunk = 1U };
 
 /*
  * The list primitives are inlined for speed, except when optimising for size (-Os, the
- * MCU default), where one out-of-line copy of each keeps init+alloc+free near 1 KiB.
+ * MCU default), where one out-of-line copy of each keeps init+alloc+free near 1 KiB. With a
+ * layout fixed by the configuration (HEAP_OS_FIXED) -Os spends its margin below 1229 bytes
+ * on the hot paths instead: see free_mem() and docs/heap.md, "-Os hot paths".
  */
 #ifdef __OPTIMIZE_SIZE__
 #define HEAP_LIST_FN static __noinline
@@ -40,6 +42,9 @@ static struct z_heap heap_unusable = { .end_chunk = 1U };
  * (callee-saved spills: +2 instructions per call, measured) than a reload where it is used.
  */
 #define HEAP_CTX_LAYOUT (!HEAP_OPT_SIZE || !(HEAP_SMALL_ONLY || HEAP_BIG_ONLY))
+
+/* -Os with a layout fixed by the configuration: one copy of free's fast path (see free_mem()). */
+#define HEAP_OS_FIXED (HEAP_OPT_SIZE && (HEAP_SMALL_ONLY || HEAP_BIG_ONLY))
 
 /*
  * At -Os with a layout fixed by the configuration, the flags are constants (ctx_big()) and
@@ -124,6 +129,17 @@ static ALWAYS_INLINE bool x_listed(struct heap_ctx x, chunksz_t sz)
 
 /* ---- class bitmaps ---- */
 
+/*
+ * Two shapes differ by target: x86 clears a bitmap bit best with a rotation (rol; Thumb-2
+ * has bic but no rotate-left) and keeps the list head by a conditional move (a branch there
+ * mispredicts; on Cortex-M a branch costs fewer instructions).
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define HEAP_X86 1
+#else
+#define HEAP_X86 0
+#endif
+
 static ALWAYS_INLINE void class_set_avail(struct heap_ctx x, unsigned int cls)
 {
 	unsigned int w = cls >> 5;
@@ -138,8 +154,13 @@ static ALWAYS_INLINE void class_clear_avail(struct heap_ctx x, unsigned int cls)
 	uint32_t *word = &class_avail(x.h)[cls >> 5];
 	unsigned int n = cls & 31U;
 
-	/* ~(1 << n) as a rotation of ~1: one x86 rol instead of mov, shl and not. */
-	*word &= (~1U << n) | (~1U >> ((32U - n) & 31U));
+	if (HEAP_X86) {
+		/* ~(1 << n) as a rotation of ~1: one x86 rol instead of mov, shl and not. */
+		*word &= (~1U << n) | (~1U >> ((32U - n) & 31U));
+	} else {
+		/* Thumb-2 has bic but no rotate-left: mov, lsl, bic (the rotation costs 4). */
+		*word &= ~(1U << n);
+	}
 	if (*word == 0U) {
 		x.h->summary &= (uint16_t)~(1U << (cls >> 5));
 	}
@@ -202,10 +223,17 @@ static ALWAYS_INLINE void list_unlink(struct heap_ctx x, chunkid_t c, unsigned i
 		xset(x, next, FREE_PREV, prev);
 		if (is_head) {
 			head_set(x, cls, next);
-		} else {
+		} else if (HEAP_X86 || !HEAP_OPT_SIZE) {
+			/*
+			 * A conditional move: the branch mispredicts on x86 (wall time). Cortex-M3
+			 * -O2 also keeps it (a branch: mean -0.4, max +2 on qemu_cortex_m3).
+			 */
 			chunkid_t head = head_get(x, cls);
 
 			head_set(x, cls, head == c ? next : head);
+		} else if (head_get(x, cls) == c) {
+			/* Thumb-2 -Os: a branch is one instruction and 2 bytes less than it + mov. */
+			head_set(x, cls, next);
 		}
 	}
 }
@@ -216,13 +244,24 @@ HEAP_LIST_FN void list_remove_cls(struct heap_ctx x, chunkid_t c, unsigned int c
 	list_unlink(x, c, cls, false);
 }
 
-static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+/* Unlinks member c of `sz` units; out of line at -Os with a fixed layout (see take_chunk_mem()). */
+HEAP_LIST_FN void list_remove_sz(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
-	list_remove_cls(x, c, size_class(sz));
+	list_unlink(x, c, size_class(sz), false);
 	heap_stats_listed(x.h, sz, false);
 }
 
-HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+{
+	if (HEAP_OS_FIXED) {
+		list_remove_sz(x, c, sz);
+	} else {
+		list_remove_cls(x, c, size_class(sz));
+		heap_stats_listed(x.h, sz, false);
+	}
+}
+
+static ALWAYS_INLINE void list_insert(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
 	chunkid_t head = head_get(x, cls);
@@ -241,6 +280,11 @@ HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 		xset(x, head, FREE_PREV, c);
 	}
 	heap_stats_listed(x.h, sz, true);
+}
+
+HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+{
+	list_insert(x, c, sz);
 }
 
 /* Puts a free run back: on a list when it can hold the links, else it stays a solo unit. */
@@ -280,7 +324,7 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 		c = head_get(x, cls);
 		csz = xget(x, c, SIZE_AND_USED) >> 1;
 	}
-	if (HEAP_OPT_SIZE) {
+	if (HEAP_OPT_SIZE && !HEAP_OS_FIXED) {
 		list_remove_cls(x, c, cls);	/* the one shared copy */
 	} else {
 		list_unlink(x, c, cls, true);
@@ -298,7 +342,14 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 		/* The chunk after may be a used aligned block: keep its OFFSET flag. */
 		xset(x, after, LEFT_SIZE,
 		     (flag != 0U ? (xget(x, after, LEFT_SIZE) & flag) : 0U) | rsz);
-		release_run(x, r, rsz);
+		if (HEAP_OS_FIXED) {
+			/* Alloc's own copy: list_add() then has no caller left (see init). */
+			if (x_listed(x, rsz)) {
+				list_insert(x, r, rsz);
+			}
+		} else {
+			release_run(x, r, rsz);
+		}
 	}
 	xset(x, c, SIZE_AND_USED, (sz << 1) | 1U);
 	/*
@@ -361,17 +412,45 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 	xset(x, c, SIZE_AND_USED, sz << 1);
 	/* The chunk after is used (or the end marker) and may carry an OFFSET flag. */
 	xset(x, after, LEFT_SIZE, (rls & flag) | sz);
-	if (may_be_solo) {
+	if (HEAP_OS_FIXED) {
+		/* free_mem(), the only caller: its one copy of the insert (free -4 for 84 B) */
+		if (x_listed(x, sz)) {
+			list_insert(x, c, sz);
+		}
+	} else if (may_be_solo) {
 		release_run(x, c, sz);
 	} else {
 		list_add(x, c, sz);
 	}
 }
 
+static void free_mem(struct sys_heap *heap, void *mem, struct z_heap *h);
+
+/*
+ * free_chunk() at -Os with a fixed layout. The one copy of the merge is free's fast path:
+ * without its OFFSET flag, a used chunk of a consistent heap passes the fast checks (solo
+ * units too).
+ */
+static ALWAYS_INLINE void free_chunk_fixed(struct heap_ctx x, chunkid_t c)
+{
+	chunkid_t flag = offset_flag_bit(ctx_big(x));
+
+	if (flag != 0U) {
+		xset(x, c, LEFT_SIZE, xget(x, c, LEFT_SIZE) & ~flag);
+	}
+	free_mem(NULL, chunk_user(x.h, c), x.h);
+}
+
 /* Frees used chunk c (any size, solo units and OFFSET flags included) and merges it. */
 HEAP_LIST_FN void free_chunk(struct heap_ctx x, chunkid_t c, bool may_be_solo)
 {
 	chunkid_t flag = offset_flag_bit(ctx_big(x));
+
+	if (HEAP_OS_FIXED) {
+		free_chunk_fixed(x, c);
+		return;
+	}
+
 	chunksz_t sz = xget(x, c, SIZE_AND_USED) >> 1;
 	chunksz_t ls = xget(x, c, LEFT_SIZE) & ~flag;
 	chunkid_t rc = c + sz;
@@ -461,12 +540,17 @@ chunkid_t heap_checked_chunk(struct z_heap *h, const void *mem, const char **rea
 	return *reason == NULL ? mem_to_chunk(h, mem) : 0U;
 }
 
-__noinline __cold void heap_bad_free(struct sys_heap *heap, const void *mem, const char *reason)
+static ALWAYS_INLINE void bad_free(struct sys_heap *heap, const void *mem, const char *reason)
 {
 	ARG_UNUSED(mem);
 	ARG_UNUSED(reason);
 	heap->heap->bad_frees++;
 	__ASSERT(reason == NULL, "sys_heap %p: bad free of %p: %s", (void *)heap, mem, reason);
+}
+
+__noinline __cold void heap_bad_free(struct sys_heap *heap, const void *mem, const char *reason)
+{
+	bad_free(heap, mem, reason);
 }
 
 /*
@@ -480,14 +564,23 @@ static __noinline __cold void free_slow(struct sys_heap *heap, void *mem)
 	const char *reason = check_block(h, mem);
 
 	if (reason != NULL) {
-		heap_bad_free(heap, mem, reason);
+		/* Inline at -Os with a fixed layout: free_slow() is then its only core caller. */
+		if (HEAP_OS_FIXED) {
+			bad_free(heap, mem, reason);
+		} else {
+			heap_bad_free(heap, mem, reason);
+		}
 		return;
 	}
 
 	chunkid_t c = mem_to_chunk(h, mem);
 
 	heap_notify_free(heap, mem, chunk_bytes(chunk_size(h, c)));
-	free_chunk(heap_ctx_of(h), c, false);
+	if (HEAP_OS_FIXED) {
+		free_chunk_fixed(heap_ctx_of(h), c);
+	} else {
+		free_chunk(heap_ctx_of(h), c, false);
+	}
 }
 
 /* ---- public API ---- */
@@ -621,15 +714,31 @@ static ALWAYS_INLINE void free_body(struct sys_heap *heap, struct z_heap *h, chu
 	if (unlikely((lsa >> 1) != ls)) {
 		goto slow;
 	}
-	heap_notify_free(heap, chunk_user(h, c), chunk_bytes(sz));
-	merge_free(x, c, sz, xget(x, rc, SIZE_AND_USED), rls, lsa, ls, false);
+	if (!HEAP_OS_FIXED || heap != NULL) {
+		heap_notify_free(heap, chunk_user(h, c), chunk_bytes(sz));
+	}
+	merge_free(x, c, sz, xget(x, rc, SIZE_AND_USED), rls, lsa, ls, HEAP_OS_FIXED);
 	return;
 slow:
 	/*
 	 * Past the range check, mem == h + 8c exactly (cu < end leaves no misalignment), so
 	 * `mem` need not stay in a register through the checks.
 	 */
-	free_slow(heap, chunk_user(h, c));
+	if (!HEAP_OS_FIXED || heap != NULL) {
+		free_slow(heap, chunk_user(h, c));
+	}
+}
+
+/*
+ * -Os with a fixed layout: free's fast checks and the merge, once. sys_heap_free() calls it
+ * with its heap; free_chunk() (the slow path's flagged blocks, aligned-alloc and realloc
+ * trimmings) with NULL, which skips the listener and, on a corrupted heap, the report (the
+ * chunk is then left alone). A run freed from inside may be a solo unit in a big heap,
+ * hence `may_be_solo` above (one compare in big heaps, none in small ones).
+ */
+static __noinline void free_mem(struct sys_heap *heap, void *mem, struct z_heap *h)
+{
+	free_body(heap, h, h->end_chunk, mem, HEAP_BIG_ONLY, HEAP_BIG_ONLY);
 }
 
 void sys_heap_free(struct sys_heap *heap, void *mem)
@@ -641,7 +750,9 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	struct z_heap *h = heap->heap;
 	chunkid_t end = h->end_chunk;
 
-	if (HEAP_OPT_SIZE) {
+	if (HEAP_OS_FIXED) {
+		free_mem(heap, mem, h);
+	} else if (HEAP_OPT_SIZE) {
 		/* One copy of everything: the full checks, then the shared free_chunk(). */
 		free_slow(heap, mem);
 	} else if (HEAP_SMALL_ONLY) {
@@ -707,10 +818,22 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)
 	h->avail_off = (uint16_t)heap_avail_offset(units);
 	set_chunk_size_used(h, 0U, chunk0, true);
 	chunk_set(h, chunk0, LEFT_SIZE, chunk0);
-	set_chunk_size_used(h, chunk0, units - chunk0, false);
 	chunk_set(h, units, LEFT_SIZE, units - chunk0);
 	set_chunk_size_used(h, units, 0U, true);
-	list_add(heap_ctx_of(h), chunk0, units - chunk0);
+	if (HEAP_OS_FIXED) {
+		/*
+		 * The first chunk is made a used block and freed: free's checks pass, nothing
+		 * merges, and its insert lists it, so -Os builds need no out-of-line list_add().
+		 */
+		set_chunk_size_used(h, chunk0, units - chunk0, true);
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+		h->allocated_bytes = chunk_bytes(units - chunk0);
+#endif
+		free_mem(NULL, chunk_user(h, chunk0), h);
+	} else {
+		set_chunk_size_used(h, chunk0, units - chunk0, false);
+		list_add(heap_ctx_of(h), chunk0, units - chunk0);
+	}
 	heap->heap = h;
 
 #if defined(CONFIG_SYS_HEAP_ARRAY_SIZE) && (CONFIG_SYS_HEAP_ARRAY_SIZE > 0)

@@ -388,7 +388,7 @@ static ALWAYS_INLINE unsigned int heap_nb_classes(chunksz_t units)
 }
 
 /* Offset of the class bitmap: after the fixed fields and one head per class. */
-static inline size_t heap_avail_offset(chunksz_t units)
+static ALWAYS_INLINE size_t heap_avail_offset(chunksz_t units)
 {
 	size_t head = wide_heads_units(units) ? 4U : 2U;
 
