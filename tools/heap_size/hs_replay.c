@@ -14,7 +14,6 @@
  */
 #include "hs_replay.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,17 +123,6 @@ static void map_free(struct ptr_map *m)
 
 /* ---- profile ---- */
 
-static int fail(char *err, unsigned long line, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(err, ZHT_ERR_LEN, "line %lu: ", line);
-
-	va_start(ap, fmt);
-	vsnprintf(err + n, ZHT_ERR_LEN - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* The power-of-two part of an alignment (a rewind, its lowest bit, is taken off). */
 static uint64_t align_pow2(uint64_t align)
 {
@@ -170,13 +158,13 @@ static int profile_result(struct ptr_map *m, const struct zht_heap *h, const str
 	struct live *l = map_find(m, r->result);
 
 	if (l != NULL) {
-		return fail(err, r->line, "%s returned %llx, which is still live (returned at line "
+		return zht_fail(err, r->line, "%s returned %llx, which is still live (returned at line "
 			    "%lu and not freed since): a record is missing from the log",
 			    zht_op_name(r->op), (unsigned long long)r->result, l->line);
 	}
 	l = map_add(m, r->result);
 	if (l == NULL) {
-		return fail(err, r->line, "out of memory");
+		return zht_fail(err, r->line, "out of memory");
 	}
 	l->line = r->line;
 	p->pointers_in_heap = p->pointers_in_heap && in_heap(h, r->result);
@@ -192,7 +180,7 @@ static int profile_record(struct ptr_map *m, const struct zht_heap *h, const str
 	if (takes_ptr && r->ptr != 0U && old == NULL) {
 		p->bad_frees++;
 		if (r->op != ZHT_FREE && r->result != 0U) {
-			return fail(err, r->line, "%s of %llx, which is not live, returned %llx",
+			return zht_fail(err, r->line, "%s of %llx, which is not live, returned %llx",
 				    zht_op_name(r->op), (unsigned long long)r->ptr,
 				    (unsigned long long)r->result);
 		}

@@ -46,7 +46,7 @@ const char *zht_layout_name(enum zht_layout layout)
 	return names[layout];
 }
 
-static int fail(char *err, unsigned long line, const char *fmt, ...)
+int zht_fail(char *err, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(err, ZHT_ERR_LEN, "line %lu: ", line);
@@ -102,7 +102,7 @@ static int field(char *err, unsigned long line, const char *name, const char *te
 	if (parse_u64(text, base, dash_ok, out)) {
 		return 0;
 	}
-	return fail(err, line, "field %s: '%s' is not a %s", name, text,
+	return zht_fail(err, line, "field %s: '%s' is not a %s", name, text,
 		    base == 16 ? "hex address" : "decimal number");
 }
 
@@ -148,14 +148,14 @@ static int parse_init(struct zht_log *log, char **f, int n, unsigned long line, 
 	int layout = -1;
 
 	if (n < 2 || strncmp(f[1], "v", 1) != 0) {
-		return fail(err, line, "init needs a format version (v1) first");
+		return zht_fail(err, line, "init needs a format version (v1) first");
 	}
 	if (strcmp(f[1], "v1") != 0) {
-		return fail(err, line,
+		return zht_fail(err, line,
 			    "trace format %s is not supported by this tool (it reads v1)", f[1]);
 	}
 	if (n != 10) {
-		return fail(err, line, "init v1 needs 8 fields (HEAP MEM BYTES PTR LAYOUT STATS "
+		return zht_fail(err, line, "init v1 needs 8 fields (HEAP MEM BYTES PTR LAYOUT STATS "
 			    "FREE REF), found %d", n - 2);
 	}
 	if (field(err, line, "HEAP", f[2], 16, false, &h.heap) ||
@@ -168,10 +168,10 @@ static int parse_init(struct zht_log *log, char **f, int n, unsigned long line, 
 		return -1;
 	}
 	if (ptr != 4 && ptr != 8) {
-		return fail(err, line, "field PTR: pointer size %s is not 4 or 8", f[5]);
+		return zht_fail(err, line, "field PTR: pointer size %s is not 4 or 8", f[5]);
 	}
 	if (stats > 1) {
-		return fail(err, line, "field STATS: '%s' is not 0 or 1", f[7]);
+		return zht_fail(err, line, "field STATS: '%s' is not 0 or 1", f[7]);
 	}
 	for (int i = 0; i < 3; i++) {
 		if (strcmp(f[6], layouts[i]) == 0) {
@@ -179,7 +179,7 @@ static int parse_init(struct zht_log *log, char **f, int n, unsigned long line, 
 		}
 	}
 	if (layout < 0) {
-		return fail(err, line, "field LAYOUT: '%s' is not small, big or auto", f[6]);
+		return zht_fail(err, line, "field LAYOUT: '%s' is not small, big or auto", f[6]);
 	}
 	h.ptr_bytes = (unsigned int)ptr;
 	h.layout = (enum zht_layout)layout;
@@ -192,7 +192,7 @@ static int parse_init(struct zht_log *log, char **f, int n, unsigned long line, 
 	struct zht_heap *slot = new_heap(log);
 
 	if (slot == NULL) {
-		return fail(err, line, "out of memory");
+		return zht_fail(err, line, "out of memory");
 	}
 	*slot = h;
 	log->last = log->nheaps - 1U;
@@ -228,10 +228,10 @@ static int parse_call(struct zht_log *log, char **f, int n, unsigned long line, 
 		}
 	}
 	if (form == NULL) {
-		return fail(err, line, "unknown record '%s'", f[0]);
+		return zht_fail(err, line, "unknown record '%s'", f[0]);
 	}
 	if (n != form->nfields + 2) {
-		return fail(err, line, "%s needs %d fields (HEAP %s), found %d", form->name,
+		return zht_fail(err, line, "%s needs %d fields (HEAP %s), found %d", form->name,
 			    form->nfields + 1, form->fields, n - 1);
 	}
 	if (field(err, line, "HEAP", f[1], 16, false, &heap)) {
@@ -259,11 +259,11 @@ static int parse_call(struct zht_log *log, char **f, int n, unsigned long line, 
 	struct zht_heap *h = find_heap(log, heap);
 
 	if (h == NULL) {
-		return fail(err, line, "%s on heap %s, which no earlier init record names (the log "
+		return zht_fail(err, line, "%s on heap %s, which no earlier init record names (the log "
 			    "must start before the heap is initialised)", form->name, f[1]);
 	}
 	if (append(h, &r) != 0) {
-		return fail(err, line, "out of memory");
+		return zht_fail(err, line, "out of memory");
 	}
 	return 0;
 }
@@ -281,15 +281,15 @@ int zht_log_add_line(struct zht_log *log, const char *text, unsigned long line, 
 	}
 	rec += strlen(ZHT_PREFIX);
 	if (strlen(rec) >= sizeof(buf)) {
-		return fail(err, line, "record longer than %zu characters", sizeof(buf) - 1U);
+		return zht_fail(err, line, "record longer than %zu characters", sizeof(buf) - 1U);
 	}
 	strcpy(buf, rec);
 	n = split(buf, f);
 	if (n == 0) {
-		return fail(err, line, "empty record after '" ZHT_PREFIX "'");
+		return zht_fail(err, line, "empty record after '" ZHT_PREFIX "'");
 	}
 	if (n > MAX_FIELDS) {
-		return fail(err, line, "too many fields in a '%s' record", f[0]);
+		return zht_fail(err, line, "too many fields in a '%s' record", f[0]);
 	}
 	log->records++;
 	if (strcmp(f[0], "init") == 0) {
@@ -317,7 +317,7 @@ int zht_log_read(struct zht_log *log, FILE *in, char *err)
 
 				if (t == NULL) {
 					free(text);
-					return fail(err, line + 1U, "out of memory");
+					return zht_fail(err, line + 1U, "out of memory");
 				}
 				text = t;
 				cap = ncap;

@@ -73,6 +73,10 @@ struct zht_log {
 /* Room for one error message: "<line>: <reason>". */
 #define ZHT_ERR_LEN 256
 
+/* Writes "line LINE: <message>" into err (ZHT_ERR_LEN bytes) and returns -1. */
+int zht_fail(char *err, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /*
  * Adds one line of a log (without or with its newline). Returns 1 if the line holds no
  * record, 0 if it held a well-formed one, -1 with `err` set ("line N: reason") if it holds a
