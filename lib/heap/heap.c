@@ -112,11 +112,6 @@ static ALWAYS_INLINE void xset(struct heap_ctx x, chunkid_t c, enum chunk_fields
 	hdr_set(x.h, c, f, v, ctx_big(x));
 }
 
-static ALWAYS_INLINE chunksz_t x_min_free(struct heap_ctx x)
-{
-	return ctx_big(x) ? 2U : 1U;
-}
-
 /*
  * Whether a free neighbour of `sz` units is on a list. In a small heap every free chunk is
  * (one unit holds the header and both links), so the test folds away there: the merges of
@@ -287,11 +282,19 @@ HEAP_LIST_FN void list_add(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 	list_insert(x, c, sz);
 }
 
-/* Puts a free run back: on a list when it can hold the links, else it stays a solo unit. */
+/*
+ * Puts a free run back: on a list when it can hold the links, else it stays a solo unit.
+ * At -Os with a fixed layout the insert is inlined into each caller (alloc's split and
+ * free's merge: list_add() then has no caller left, see init).
+ */
 static ALWAYS_INLINE void release_run(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
-	if (sz >= x_min_free(x)) {
-		list_add(x, c, sz);
+	if (x_listed(x, sz)) {
+		if (HEAP_OS_FIXED) {
+			list_insert(x, c, sz);
+		} else {
+			list_add(x, c, sz);
+		}
 	}
 }
 
@@ -342,14 +345,7 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 		/* The chunk after may be a used aligned block: keep its OFFSET flag. */
 		xset(x, after, LEFT_SIZE,
 		     (flag != 0U ? (xget(x, after, LEFT_SIZE) & flag) : 0U) | rsz);
-		if (HEAP_OS_FIXED) {
-			/* Alloc's own copy: list_add() then has no caller left (see init). */
-			if (x_listed(x, rsz)) {
-				list_insert(x, r, rsz);
-			}
-		} else {
-			release_run(x, r, rsz);
-		}
+		release_run(x, r, rsz);
 	}
 	xset(x, c, SIZE_AND_USED, (sz << 1) | 1U);
 	/*
@@ -412,12 +408,8 @@ static ALWAYS_INLINE void merge_free(struct heap_ctx x, chunkid_t c, chunksz_t s
 	xset(x, c, SIZE_AND_USED, sz << 1);
 	/* The chunk after is used (or the end marker) and may carry an OFFSET flag. */
 	xset(x, after, LEFT_SIZE, (rls & flag) | sz);
-	if (HEAP_OS_FIXED) {
-		/* free_mem(), the only caller: its one copy of the insert (free -4 for 84 B) */
-		if (x_listed(x, sz)) {
-			list_insert(x, c, sz);
-		}
-	} else if (may_be_solo) {
+	if (HEAP_OS_FIXED || may_be_solo) {
+		/* At -Os with a fixed layout free_mem() is the only caller (free -4 for 84 B). */
 		release_run(x, c, sz);
 	} else {
 		list_add(x, c, sz);
