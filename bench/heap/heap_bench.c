@@ -365,10 +365,8 @@ static void frag_table(const struct options *o)
 static void failures_table(const struct options *o)
 {
 	struct bench_stream s;
-	const struct bench_frag_policy *refs = frag_references;
 	uintptr_t *live;
 	struct sys_heap heap;
-	size_t zmem_failed = 0;
 
 	bench_stream_make(&s, BENCH_RANDOM, o->ops, o->seed);
 	live = calloc(s.max_live + 1U, sizeof(*live));
@@ -379,13 +377,16 @@ static void failures_table(const struct options *o)
 	       "| allocator | failed allocs |\n|---|---|\n", o->ops, o->heap_bytes,
 	       (unsigned long long)o->seed);
 	sys_heap_init(&heap, bench_heap_mem, o->heap_bytes);
-	zmem_failed = bench_replay_failures(&s, live, &heap, NULL);
-	printf("| zmem | %zu |\n", zmem_failed);
+	printf("| zmem | %zu |\n", bench_replay_failures(&s, live, &heap, NULL));
 	for (size_t i = 0; i < ARRAY_LEN(frag_references); i++) {
+		const struct bench_frag_policy *ref = &frag_references[i];
 		struct bestfit *b = bench_bestfit_open(o->heap_bytes,
-						       refs[i].reserved_bytes(o->heap_bytes));
+						       ref->reserved_bytes(o->heap_bytes));
 
-		printf("| %s | %zu |\n", refs[i].name, bench_replay_failures(&s, live, NULL, b));
+		if (b == NULL) {
+			abort();
+		}
+		printf("| %s | %zu |\n", ref->name, bench_replay_failures(&s, live, NULL, b));
 		bench_bestfit_close(b);
 	}
 	free(live);
