@@ -119,6 +119,15 @@ struct _thread_stack_info {
 
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
 
+struct k_mem_domain;
+
+/* CONFIG_USERSPACE: the thread's memory domain (every thread has one). */
+struct _mem_domain_info {
+	/* Link in domain->mem_domain_q. */
+	struct z_dnode node;
+	struct k_mem_domain *mem_domain;
+};
+
 struct k_heap;
 
 struct k_thread {
@@ -136,6 +145,16 @@ struct k_thread {
 	/* Links every live thread (debugging, abort of static threads). */
 	struct k_thread *next_thread;
 	char name[CONFIG_THREAD_MAX_NAME_LEN];
+#ifdef CONFIG_USERSPACE
+	struct _mem_domain_info mem_domain_info;
+	/*
+	 * Index of this thread's bit in every kernel object's permission
+	 * bitmap (kernel/kobject.c); -1 when it has none.
+	 */
+	int perm_index;
+	/* Port-owned user-mode state (privileged stack, fault recovery, ...). */
+	void *arch_user;
+#endif
 };
 
 typedef struct k_thread *k_tid_t;

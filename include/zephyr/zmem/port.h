@@ -178,4 +178,8 @@ void z_sched_exit_release(void);
 /* First and only call of a new thread's context. */
 FUNC_NORETURN void z_thread_entry(struct k_thread *thread);
 
+#ifdef CONFIG_USERSPACE
+#include <zephyr/zmem/port_userspace.h>
+#endif
+
 #endif /* ZEPHYR_INCLUDE_ZMEM_PORT_H_ */
