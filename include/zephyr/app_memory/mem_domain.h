@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <zephyr/kernel_structs.h>
+#include <zephyr/sys/iterable_sections.h>
 #include <zephyr/sys/util.h>
 #include <zephyr/toolchain.h>
 
@@ -85,14 +86,17 @@ struct k_mem_domain {
  * Define partition `name` over [start, start + size) with rights `attr`. The
  * port's alignment rules are checked when the partition joins a domain
  * (-EINVAL), and at build time where the port can (the ARM MPU boards check
- * that a constant size is a power of two of at least 32).
+ * that a constant size is a power of two of at least 32). The definition
+ * also lands in the iterable section `k_mem_partition`, so that a port can
+ * close every statically defined partition to user threads at boot, whether
+ * or not a domain holds it.
  */
 #ifndef Z_ARCH_MEM_PARTITION_ALIGN_CHECK
 #define Z_ARCH_MEM_PARTITION_ALIGN_CHECK(start, size)
 #endif
 #define K_MEM_PARTITION_DEFINE(name, start, size, attr)                                          \
 	Z_ARCH_MEM_PARTITION_ALIGN_CHECK(start, size);                                            \
-	struct k_mem_partition name = {(uintptr_t)(start), (size), (attr)}
+	STRUCT_SECTION_ITERABLE(k_mem_partition, name) = {(uintptr_t)(start), (size), (attr)}
 
 #ifdef CONFIG_USERSPACE
 
