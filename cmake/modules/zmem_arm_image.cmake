@@ -137,13 +137,14 @@ function(zmem_arm_finalize_image)
   string(REPLACE ";" " " regions "${regions}")
   set(d ${ZMEM_ARM_FRAGMENT_DIR})
   set(fragments ${d}/reloc_sections.ld ${d}/iterable_rom.ld ${d}/iterable_ram.ld
-                ${d}/copy_table.ld ${d}/zero_table.ld)
+                ${d}/app_smem.ld ${d}/copy_table.ld ${d}/zero_table.ld)
   add_custom_command(
     OUTPUT ${fragments} ${d}/relocation.txt
     COMMAND ${ZMEM_KCONFIG_PYTHON} ${ZMEM_BASE}/scripts/relocate/gen_sections.py
             --readelf ${ZMEM_ARM_READELF} ${archive_args} --requests ${requests_file}
             --regions "${regions}" --out-dir ${d}
     DEPENDS ${libs} ${requests_file} ${ZMEM_BASE}/scripts/relocate/gen_sections.py
+            ${ZMEM_BASE}/scripts/relocate/app_smem.py
     COMMENT "Generating linker-script fragments from the objects' sections"
     VERBATIM)
   add_custom_target(zmem_linker_fragments DEPENDS ${fragments})

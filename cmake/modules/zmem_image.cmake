@@ -70,6 +70,12 @@ target_link_libraries(zephyr_final PRIVATE zephyr_interface
 target_link_options(zephyr_final PRIVATE ${ZMEM_ARCH_LINK_OPTIONS})
 set(ZMEM_IMAGE ${ZEPHYR_BINARY_DIR}/zephyr${ZMEM_IMAGE_SUFFIX})
 
+# K_APPMEM_PARTITION_DEFINE regions on native_sim (the ARM boards lay them out
+# in their own linker script).
+if(CONFIG_USERSPACE AND ZMEM_ARCH STREQUAL "posix")
+  include(zmem_host_app_smem)
+endif()
+
 # `run` exits with the image's status (nonzero when main() returned nonzero).
 add_custom_target(run
   COMMAND ${ZMEM_RUN_WRAPPER} ${ZMEM_RUN_COMMAND} ${ZMEM_IMAGE}

@@ -6,6 +6,8 @@ the image's static libraries) and writes, into --out-dir:
   reloc_sections.ld  output sections for zephyr_code_relocate() requests
   iterable_rom.ld    one output section per read-only zmem_it_<type> section
   iterable_ram.ld    one output section per writable zmem_it_<type> section
+  app_smem.ld        one aligned region per K_APPMEM_PARTITION_DEFINE partition
+                     (app_smem.py)
   copy_table.ld      {run address, load address, bytes} entries to copy at boot
   zero_table.ld      {run address, bytes} entries to zero at boot
   relocation.txt     a readable report: every relocated input section, and
@@ -26,6 +28,8 @@ import os
 import re
 import subprocess
 import sys
+
+import app_smem
 
 KINDS = ("TEXT", "RODATA", "DATA", "BSS")
 KIND_PREFIX = {"TEXT": ".text", "RODATA": ".rodata", "DATA": ".data", "BSS": ".bss"}
@@ -181,9 +185,15 @@ def main():
                    f"\t}} > SRAM AT> {code_region}\n")
         copies.insert(0, f"\t\tLONG(ADDR({n})) LONG(LOADADDR({n})) LONG(SIZEOF({n}))")
 
+    smem, smem_copies, smem_zeros = app_smem.arm_fragment(
+        app_smem.collect(a.readelf, a.archive), code_region)
+    copies.extend(smem_copies)
+    zeros.extend(smem_zeros)
+
     os.makedirs(a.out_dir, exist_ok=True)
     outputs = {
         "reloc_sections.ld": reloc, "iterable_rom.ld": rom, "iterable_ram.ld": ram,
+        "app_smem.ld": [smem] if smem else [],
         "copy_table.ld": copies, "zero_table.ld": zeros,
         "relocation.txt": report,
     }
