@@ -74,9 +74,11 @@ def sym(part, what):
 def arm_fragment(parts, code_region):
     """(sections text, copy-table lines, zero-table lines) for the MPU boards."""
     sections, copies, zeros = [], [], []
-    for part, b in parts.items():
-        # +4: the ALIGN(4) that closes the data part.
-        size = pow2_at_least(b["data"] + 4 + b["bss"])
+    # +4: the ALIGN(4) that closes the data part. Largest first: each region's
+    # alignment is then met by the end of the one before, with no padding.
+    sizes = {part: pow2_at_least(b["data"] + 4 + b["bss"]) for part, b in parts.items()}
+    for part in sorted(parts, key=lambda p: (-sizes[p], p)):
+        size = sizes[part]
         d, z = f".zmem_smem_{part}_data", f".zmem_smem_{part}_bss"
         sections.append(
             f"\t{d} : ALIGN({size})\n\t{{\n"
