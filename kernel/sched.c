@@ -433,12 +433,9 @@ int k_thread_priority_get(k_tid_t thread)
 	return thread->base.prio;
 }
 
-void k_thread_priority_set(k_tid_t thread, int prio)
+/* Sched lock held: set the priority and re-sort the queue the thread sits in. */
+static void prio_change_locked(struct k_thread *thread, int prio)
 {
-	k_spinlock_key_t key;
-
-	__ASSERT(z_is_valid_prio(prio), "invalid priority %d", prio);
-	key = k_spin_lock(&_sched_spinlock);
 	if ((thread->base.thread_state & _THREAD_QUEUED) != 0U &&
 	    z_dl_linked(&thread->base.qnode)) {
 		z_dl_remove(&thread->base.qnode);
@@ -451,6 +448,23 @@ void k_thread_priority_set(k_tid_t thread, int prio)
 	} else {
 		thread->base.prio = (int8_t)prio;
 	}
+}
+
+void z_thread_prio_change(struct k_thread *thread, int prio)
+{
+	k_spinlock_key_t key = k_spin_lock(&_sched_spinlock);
+
+	prio_change_locked(thread, prio);
+	k_spin_unlock(&_sched_spinlock, key);
+}
+
+void k_thread_priority_set(k_tid_t thread, int prio)
+{
+	k_spinlock_key_t key;
+
+	__ASSERT(z_is_valid_prio(prio), "invalid priority %d", prio);
+	key = k_spin_lock(&_sched_spinlock);
+	prio_change_locked(thread, prio);
 	z_reschedule(&_sched_spinlock, key);
 }
 

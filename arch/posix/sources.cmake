@@ -11,6 +11,7 @@ set(ZMEM_POSIX_PORT_SOURCES
 set(ZMEM_KERNEL_THREAD_SOURCES
   ${_zmem_root}/kernel/fatal.c
   ${_zmem_root}/kernel/init.c
+  ${_zmem_root}/kernel/mutex.c
   ${_zmem_root}/kernel/sched.c
   ${_zmem_root}/kernel/sem.c
   ${_zmem_root}/kernel/sleep.c

@@ -17,6 +17,7 @@
 #include <zephyr/init.h>
 #include <zephyr/kernel/k_heap.h>
 #include <zephyr/kernel/mem_slab.h>
+#include <zephyr/kernel/mutex.h>
 #include <zephyr/kernel/sem.h>
 #include <zephyr/kernel/thread.h>
 #include <zephyr/kernel_structs.h>

@@ -134,6 +134,13 @@ void z_unpend_thread_locked(struct k_thread *thread);
 /* Sched lock held: the current thread waits on `wq` until `timeout`. */
 void z_pend_current_locked(_wait_q_t *wq, k_timeout_t timeout);
 
+/*
+ * Set `thread`'s priority and re-sort the ready or wait queue it is in, with
+ * no switch (the caller reschedules). Takes the sched lock: call it with an
+ * object lock held, never with the sched lock. Priority inheritance uses it.
+ */
+void z_thread_prio_change(struct k_thread *thread, int prio);
+
 /* Sched lock held: should the current thread give the CPU away now? */
 bool z_must_switch_locked(void);
 
