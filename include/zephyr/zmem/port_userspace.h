@@ -54,12 +54,22 @@ int arch_mem_domain_thread_remove(struct k_thread *thread);
 int arch_mem_domain_deinit(struct k_mem_domain *domain);
 
 /*
- * Drop the current thread to user mode for good and run entry(p1, p2, p3)
- * there, on the thread's own stack (its stack_info range). The kernel has
- * already set K_USER in its user_options. When entry returns, the thread
- * exits through a system call. Never returns.
+ * Drop the current thread to user mode for good and, in user mode, call
+ * z_user_thread_start(entry, p1, p2, p3) on the thread's own stack (its
+ * stack_info range; a port that runs the thread elsewhere updates
+ * stack_info to what user code may use). The kernel has already set K_USER
+ * in its user_options. Never returns.
  */
 FUNC_NORETURN void arch_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2, void *p3);
+
+/*
+ * Optional (the kernel's weak default answers false): is [addr, addr + size)
+ * inside memory every user thread may read, such as the image's code and
+ * read-only data (flash on the MPU boards, the executable's read-only
+ * segments on native_sim)? z_user_range_ok() accepts such ranges for reads,
+ * so that user threads may pass string literals to kernel calls.
+ */
+bool arch_user_ro_range(const void *addr, size_t size);
 
 /* True when the calling context runs in user mode (never inside an ISR or a system call). */
 bool arch_is_user_context(void);
@@ -85,9 +95,17 @@ uintptr_t z_syscall_dispatch(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3, uin
 			     uintptr_t arg5, uintptr_t arg6, uintptr_t call_id);
 
 /*
+ * The first user-mode code of a user thread: runs entry(p1, p2, p3), then
+ * ends the thread through a kernel call. Never returns.
+ */
+FUNC_NORETURN void z_user_thread_start(k_thread_entry_t entry, void *p1, void *p2, void *p3);
+
+/*
  * May the current user thread read (write = false) or write [addr, addr +
  * size)? True when the range lies inside one partition of its domain with
- * the user right, or inside its own stack. O(CONFIG_MAX_DOMAIN_PARTITIONS).
+ * the user right, or inside its own stack, or (reads only) inside
+ * arch_user_ro_range(). Size 0 is always true; a range that wraps never.
+ * O(CONFIG_MAX_DOMAIN_PARTITIONS).
  */
 bool z_user_range_ok(const void *addr, size_t size, bool write);
 
