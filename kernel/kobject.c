@@ -95,6 +95,16 @@ static struct k_object *register_locked(const void *obj, enum k_objects type)
 	return ko;
 }
 
+/* A statically defined object is initialised by its definition. */
+static void register_static_locked(const void *obj, enum k_objects type)
+{
+	struct k_object *ko = register_locked(obj, type);
+
+	if (ko != NULL) {
+		ko->flags |= K_OBJ_FLAG_INITIALIZED;
+	}
+}
+
 static void statics_locked(void)
 {
 	if (statics_done) {
@@ -102,11 +112,10 @@ static void statics_locked(void)
 	}
 	statics_done = true;
 	STRUCT_SECTION_FOREACH(k_sem, sem) {
-		struct k_object *ko = register_locked(sem, K_OBJ_SEM);
-
-		if (ko != NULL) {
-			ko->flags |= K_OBJ_FLAG_INITIALIZED;
-		}
+		register_static_locked(sem, K_OBJ_SEM);
+	}
+	STRUCT_SECTION_FOREACH(k_mutex, mutex) {
+		register_static_locked(mutex, K_OBJ_MUTEX);
 	}
 }
 
@@ -343,6 +352,8 @@ const char *k_object_type_to_str(enum k_objects type)
 	switch (type) {
 	case K_OBJ_SEM:
 		return "k_sem";
+	case K_OBJ_MUTEX:
+		return "k_mutex";
 	case K_OBJ_THREAD:
 		return "k_thread";
 	default:

@@ -10,15 +10,22 @@
 #include <zephyr/kernel.h>
 
 #include "include/ksched.h"
+#include "include/kuser.h"
 
 static struct k_spinlock mutex_lock;
 
 int k_mutex_init(struct k_mutex *mutex)
 {
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall1(K_SYSCALL_K_MUTEX_INIT, (uintptr_t)mutex);
+	}
 	mutex->owner = NULL;
 	mutex->lock_count = 0U;
 	mutex->owner_orig_prio = 0;
 	z_waitq_init(&mutex->wait_q);
+#ifdef CONFIG_USERSPACE
+	(void)z_object_register(mutex, K_OBJ_MUTEX);
+#endif
 	return 0;
 }
 
@@ -47,6 +54,10 @@ int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout)
 	bool changed;
 	int ret;
 
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall3(K_SYSCALL_K_MUTEX_LOCK, (uintptr_t)mutex,
+				       Z_TIMEOUT_ARGS(timeout));
+	}
 	__ASSERT(!arch_is_in_isr(), "k_mutex_lock() in an ISR");
 	z_kernel_ensure_init();
 	key = k_spin_lock(&mutex_lock);
@@ -90,6 +101,9 @@ int k_mutex_unlock(struct k_mutex *mutex)
 	k_spinlock_key_t key;
 	struct k_thread *waiter;
 
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall1(K_SYSCALL_K_MUTEX_UNLOCK, (uintptr_t)mutex);
+	}
 	__ASSERT(!arch_is_in_isr(), "k_mutex_unlock() in an ISR");
 	z_kernel_ensure_init();
 	key = k_spin_lock(&mutex_lock);

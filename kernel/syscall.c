@@ -189,6 +189,26 @@ static uintptr_t v_k_sem_count_get(uintptr_t id, const uintptr_t *a)
 	return k_sem_count_get(SEM(0));
 }
 
+#define MUTEX(i) ((struct k_mutex *)a[i])
+
+static uintptr_t v_k_mutex_init(uintptr_t id, const uintptr_t *a)
+{
+	(void)check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_ANY);
+	return (uintptr_t)k_mutex_init(MUTEX(0));
+}
+
+static uintptr_t v_k_mutex_lock(uintptr_t id, const uintptr_t *a)
+{
+	(void)check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_TRUE);
+	return (uintptr_t)k_mutex_lock(MUTEX(0), z_timeout_from_args(a[1], a[2]));
+}
+
+static uintptr_t v_k_mutex_unlock(uintptr_t id, const uintptr_t *a)
+{
+	(void)check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_TRUE);
+	return (uintptr_t)k_mutex_unlock(MUTEX(0));
+}
+
 static uintptr_t v_k_sleep(uintptr_t id, const uintptr_t *a)
 {
 	ARG_UNUSED(id);

@@ -185,6 +185,46 @@ static void test_granted_sem(void **state)
 	assert_int_equal(seen[9], 0);
 }
 
+/* ---- k_mutex from user mode ---------------------------------------------------- */
+
+K_MUTEX_DEFINE(mutex_granted);
+K_MUTEX_DEFINE(mutex_other);
+static struct k_mutex mutex_runtime;
+
+static void mutex_entry(void *p1, void *p2, void *p3)
+{
+	seen[0] = k_mutex_lock(&mutex_granted, K_NO_WAIT);
+	seen[1] = k_mutex_lock(&mutex_granted, K_FOREVER); /* recursive */
+	seen[2] = k_mutex_unlock(&mutex_granted);
+	seen[3] = k_mutex_unlock(&mutex_granted);
+	seen[4] = k_mutex_unlock(&mutex_granted);            /* -EINVAL: not locked */
+	seen[5] = k_mutex_init(&mutex_runtime);
+	seen[6] = k_mutex_lock(&mutex_runtime, K_MSEC(1));
+	seen[7] = k_mutex_unlock(&mutex_runtime);
+	step = 1;
+	(void)k_mutex_lock(&mutex_other, K_NO_WAIT); /* never granted: oops */
+	step = 2;
+}
+
+static void test_mutex(void **state)
+{
+	unsigned int before = fatal_count;
+
+	k_mutex_init(&mutex_runtime);
+	run(mutex_entry, NULL, NULL, K_USER, USER_PRIO, GRANTS(&mutex_granted, &mutex_runtime));
+	assert_int_equal(step, 1);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(seen[i], 0);
+	}
+	assert_int_equal(seen[4], -EINVAL);
+	assert_int_equal(seen[5], 0);
+	assert_int_equal(seen[6], 0);
+	assert_int_equal(seen[7], 0);
+	expect_oops(before, "zmem: user call k_mutex_lock: argument 1 (k_mutex ");
+	assert_null(mutex_granted.owner);
+	assert_null(mutex_other.owner);
+}
+
 /* ---- object checks ------------------------------------------------------------ */
 
 static void give_entry(void *p1, void *p2, void *p3)
@@ -521,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_timeout_split),
 		cmocka_unit_test(test_basics),
 		cmocka_unit_test(test_granted_sem),
+		cmocka_unit_test(test_mutex),
 		cmocka_unit_test(test_ungranted_sem_oops),
 		cmocka_unit_test(test_unregistered_and_wrong_type),
 		cmocka_unit_test(test_release_then_use),

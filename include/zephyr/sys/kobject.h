@@ -29,6 +29,7 @@ extern "C" {
 enum k_objects {
 	K_OBJ_ANY,
 	K_OBJ_SEM,
+	K_OBJ_MUTEX,
 	K_OBJ_THREAD,
 	K_OBJ_LAST,
 };

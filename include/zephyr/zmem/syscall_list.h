@@ -22,6 +22,9 @@
 	X(K_SEM_GIVE, k_sem_give)                                                          \
 	X(K_SEM_RESET, k_sem_reset)                                                        \
 	X(K_SEM_COUNT_GET, k_sem_count_get)                                                \
+	X(K_MUTEX_INIT, k_mutex_init)                                                      \
+	X(K_MUTEX_LOCK, k_mutex_lock)                                                      \
+	X(K_MUTEX_UNLOCK, k_mutex_unlock)                                                  \
 	X(K_SLEEP, k_sleep)                                                                \
 	X(K_USLEEP, k_usleep)                                                              \
 	X(K_BUSY_WAIT, k_busy_wait)                                                        \
