@@ -125,6 +125,9 @@ int arch_thread_init_main(struct k_thread *thread)
 	main_thread = thread;
 	guard_set(thread);
 	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		/* The kernel knows no stack for main; user mode needs its bounds. */
+		thread->stack_info.start = (uintptr_t)z_arm_main_stack;
+		thread->stack_info.size = CONFIG_MAIN_STACK_SIZE;
 		z_arm_user_thread_init(thread);
 		z_arm_mpu_init();
 	}

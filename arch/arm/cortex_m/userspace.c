@@ -35,6 +35,8 @@
 
 #if __has_include(<zephyr/zmem/syscall_list.h>)
 #include <zephyr/zmem/syscall_list.h>
+#else
+#define K_SYSCALL_LIMIT 256U /* until the kernel's list exists */
 #endif
 
 #define SVC_IRQ_OFFLOAD 0U
@@ -372,10 +374,6 @@ static bool frame_ok(const struct k_thread *t, uintptr_t f)
 	return f >= t->stack_info.start &&
 	       f + sizeof(struct cm_hw_frame) + 4U <= t->stack_info.start + t->stack_info.size;
 }
-
-#ifndef K_SYSCALL_LIMIT
-#define K_SYSCALL_LIMIT 256U /* until <zephyr/zmem/syscall_list.h> exists */
-#endif
 
 /*
  * SVC from thread mode (handler mode, masked by priority). Returns the
