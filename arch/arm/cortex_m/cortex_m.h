@@ -135,6 +135,12 @@ static inline bool cm_is_user_thread(const struct k_thread *t)
 	return false;
 }
 #endif
+/*
+ * The thread whose context the CPU holds (the current thread in thread
+ * context). Unlike k_current_get(), usable while the kernel boots and from
+ * any handler, at the cost of a call.
+ */
+struct k_thread *z_arm_running_thread(void);
 /* A new thread (or main) starts as a supervisor thread. */
 void z_arm_user_thread_init(struct k_thread *thread);
 /* PendSV: program the MPU and CONTROL for `thread`, which runs next. */

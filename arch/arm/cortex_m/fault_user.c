@@ -69,10 +69,15 @@ static void describe(const struct k_thread *t, uintptr_t addr)
 	const struct k_thread *owner;
 
 	if (p != NULL) {
-		printk("partition 0x%08x+%u (attr 0x%02x) of %s domain %p\n",
-		       (unsigned int)p->start, (unsigned int)p->size, (unsigned int)p->attr,
-		       domain == t->mem_domain_info.mem_domain ? "its own" : "another",
-		       (const void *)domain);
+		printk("partition 0x%08x+%u (attr 0x%02x) ", (unsigned int)p->start,
+		       (unsigned int)p->size, (unsigned int)p->attr);
+		if (domain == NULL) {
+			printk("in no domain\n");
+		} else {
+			printk("of %s domain %p\n",
+			       domain == t->mem_domain_info.mem_domain ? "its own" : "another",
+			       (const void *)domain);
+		}
 	} else if ((owner = z_arm_user_stack_owner(addr)) != NULL) {
 		printk("stack of %s %p (%s)\n", owner == t ? "itself," : "thread", (const void *)owner,
 		       owner->name);
@@ -87,7 +92,7 @@ static void describe(const struct k_thread *t, uintptr_t addr)
 
 void z_arm_user_fault_report(const struct cm_hw_frame *esf, uint32_t cfsr)
 {
-	struct k_thread *t = k_current_get();
+	struct k_thread *t = z_arm_running_thread();
 	const char *kind;
 
 	printk("  user thread %p (%s) ", (void *)t, t->name);

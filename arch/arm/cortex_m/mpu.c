@@ -211,7 +211,7 @@ int arch_mem_domain_partition_remove(struct k_mem_domain *domain, uint32_t parti
 
 int arch_mem_domain_thread_add(struct k_thread *thread)
 {
-	if (thread == k_current_get()) {
+	if (thread == z_arm_running_thread()) {
 		z_arm_user_switch_in(thread);
 	}
 	return 0;

@@ -134,6 +134,11 @@ int arch_thread_init_main(struct k_thread *thread)
 	return 0;
 }
 
+struct k_thread *z_arm_running_thread(void)
+{
+	return cm_running;
+}
+
 static inline void pend_switch(struct k_thread *next)
 {
 	cm_switch_to = next;

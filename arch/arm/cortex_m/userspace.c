@@ -33,11 +33,7 @@
 
 #include "cortex_m.h"
 
-#if __has_include(<zephyr/zmem/syscall_list.h>)
 #include <zephyr/zmem/syscall_list.h>
-#else
-#define K_SYSCALL_LIMIT 256U /* until the kernel's list exists */
-#endif
 
 #define SVC_IRQ_OFFLOAD 0U
 #define SVC_SYSCALL 2U
@@ -69,7 +65,6 @@ static struct arm_user user_pool[CONFIG_ARM_MPU_USER_THREADS];
 
 struct launch;
 void z_arm_svc_isr(void);
-FUNC_NORETURN void z_arm_user_entry(k_thread_entry_t entry, void *p1, void *p2, void *p3);
 FUNC_NORETURN void z_arm_user_drop(k_thread_entry_t entry, void *p1, void *p2, void *p3);
 FUNC_NORETURN void z_arm_user_launch(struct arm_user *u, const struct launch *how);
 FUNC_NORETURN void z_arm_svc_bad(uint32_t id, uint32_t why);
@@ -166,23 +161,15 @@ void z_arm_user_switch_in(struct k_thread *thread)
 
 /* ---- entering user mode ------------------------------------------------------ */
 
-/*
- * Runs unprivileged: the thread's whole life in user mode. Functions named
- * z_arm_* below are reached from assembly only, hence global.
- */
-FUNC_NORETURN void z_arm_user_entry(k_thread_entry_t entry, void *p1, void *p2, void *p3)
-{
-	entry(p1, p2, p3);
-	k_thread_abort(k_current_get()); /* kernel calls from here */
-	CODE_UNREACHABLE;
-}
+/* Functions named z_arm_* below are reached from assembly only, hence global. */
 
 /*
- * r0-r3: entry, p1, p2, p3; [sp]: the user stack top; [sp + 4]: &slot->control.
+ * r0-r3: entry, p1, p2, p3; [sp]: the user stack top; [sp + 4]:
+ * &slot->control. Ends in the kernel's z_user_thread_start(), unprivileged.
  * The order makes every preemption point safe: the stack moves first (a
- * switch-in restores privileged mode, still right), then the slot says
- * user (a switch-in now restores user mode, and the msr below is then
- * ignored), then nPRIV drops.
+ * switch-in restores privileged mode, still right), then the slot says user
+ * (a switch-in now restores user mode, and the msr below is then ignored),
+ * then nPRIV drops.
  */
 __attribute__((naked, noreturn)) void z_arm_user_drop(k_thread_entry_t entry, void *p1,
 						     void *p2, void *p3)
@@ -195,7 +182,7 @@ __attribute__((naked, noreturn)) void z_arm_user_drop(k_thread_entry_t entry, vo
 			 "msr control, r12\n\t"
 			 "isb\n\t"
 			 "mov lr, #0\n\t"
-			 "b z_arm_user_entry"
+			 "b z_user_thread_start"
 			 :
 			 : "i"(CONTROL_USER));
 }
@@ -255,7 +242,7 @@ static FUNC_NORETURN void user_mode_refused(void)
 
 FUNC_NORETURN void arch_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2, void *p3)
 {
-	struct k_thread *t = k_current_get();
+	struct k_thread *t = z_arm_running_thread();
 	struct launch how = { entry, p1, p2, p3 };
 	unsigned int key;
 	struct arm_user *u;
@@ -324,7 +311,7 @@ FUNC_NORETURN void z_arm_svc_bad(uint32_t id, uint32_t why)
 		[SVC_BAD_STACK] = "stack pointer outside its user stack",
 		[SVC_NOT_USER] = "kernel call trap from a supervisor thread",
 	};
-	struct k_thread *t = k_current_get();
+	struct k_thread *t = z_arm_running_thread();
 
 	printk("***** bad system call *****\n  thread %p (%s): %s (svc #%u / call id %u)\n",
 	       (void *)t, t->name, what[why & 3U], (unsigned int)(id >> 24),
@@ -382,7 +369,7 @@ static bool frame_ok(const struct k_thread *t, uintptr_t f)
 uintptr_t z_arm_svc_thread(struct cm_hw_frame *f, uint32_t id)
 {
 	uint32_t number = ((const uint8_t *)f->pc)[-2];
-	struct k_thread *t = k_current_get();
+	struct k_thread *t = z_arm_running_thread();
 	struct arm_user *u = user_of(t);
 	struct cm_hw_frame *k;
 	uint32_t why;

@@ -40,8 +40,11 @@
  * K_MEM_PARTITION_DEFINE's build-time check: a constant size must be a power
  * of two of at least 32. The start is an address, which is not a constant in
  * C, so its alignment is checked when the partition joins a domain
- * (k_mem_domain_add_partition() returns -EINVAL).
+ * (k_mem_domain_add_partition() returns -EINVAL). The macro is expanded
+ * where K_MEM_PARTITION_DEFINE is used, so this definition counts whether
+ * mem_domain.h came before this header or after it.
  */
+#undef Z_ARCH_MEM_PARTITION_ALIGN_CHECK /* mem_domain.h's empty default, if it came first */
 #define Z_ARCH_MEM_PARTITION_ALIGN_CHECK(start, size)                                             \
 	BUILD_ASSERT(__builtin_constant_p(size) ? Z_ARM_MPU_SIZE_OK(size) : 1,                     \
 		     "MPU partition size must be a power of two of at least 32 bytes")
