@@ -63,15 +63,20 @@ static void guard_set(struct k_thread *t)
 	}
 }
 
-static bool guard_ok(const struct k_thread *t, uintptr_t sp)
+static bool guard_word_ok(const struct k_thread *t, uintptr_t sp)
 {
 	const uint32_t *bottom = stack_bottom(t);
 
+	return bottom == NULL || (sp > (uintptr_t)(bottom + 1) && *bottom == STACK_GUARD);
+}
+
+/* A user thread has a privileged stack too, and the MPU guards its user stack. */
+static bool guard_ok(const struct k_thread *t, uintptr_t sp)
+{
 	if (IS_ENABLED(CONFIG_USERSPACE) && cm_is_user_thread(t)) {
 		return z_arm_user_stack_ok(t, sp);
 	}
-
-	return bottom == NULL || (sp > (uintptr_t)(bottom + 1) && *bottom == STACK_GUARD);
+	return guard_word_ok(t, sp);
 }
 
 struct sw_frame {

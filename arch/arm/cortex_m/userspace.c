@@ -63,6 +63,9 @@ BUILD_ASSERT(offsetof(struct arm_user, user_sp) == CONFIG_PRIVILEGED_STACK_SIZE 
 
 static struct arm_user user_pool[CONFIG_ARM_MPU_USER_THREADS];
 
+/* The slot of the thread the CPU runs (NULL: a supervisor thread); set at every switch-in. */
+static struct arm_user *running_user;
+
 struct launch;
 void z_arm_svc_isr(void);
 FUNC_NORETURN void z_arm_user_drop(k_thread_entry_t entry, void *p1, void *p2, void *p3);
@@ -81,9 +84,18 @@ static uintptr_t priv_top(struct arm_user *u)
 	return (uintptr_t)&u->user_sp;
 }
 
-bool arch_is_user_context(void)
+/* Every kernel API asks this first, so the supervisor answer takes 4 instructions. */
+__attribute__((naked)) bool arch_is_user_context(void)
 {
-	return (cm_control() & CONTROL_NPRIV) != 0U && cm_ipsr() == 0U;
+	__asm__ volatile("mrs r0, control\n\t"
+			 "ands r0, r0, #1\n\t" /* nPRIV */
+			 "beq 1f\n\t"
+			 "mrs r1, ipsr\n\t"     /* in a handler: never user, whatever nPRIV says */
+			 "cmp r1, #0\n\t"
+			 "it ne\n\t"
+			 "movne r0, #0\n"
+			 "1:\n\t"
+			 "bx lr");
 }
 
 /* ---- the slot pool --------------------------------------------------------- */
@@ -149,13 +161,14 @@ void z_arm_user_switch_in(struct k_thread *thread)
 {
 	struct arm_user *u = user_of(thread);
 	uint32_t control = CONTROL_KERNEL;
+	const uint32_t *stack_region = NULL;
 
+	running_user = u;
 	if (u != NULL) {
 		control = u->control;
-		z_arm_mpu_load(thread->mem_domain_info.mem_domain, u->stack_region);
-	} else {
-		z_arm_mpu_load(thread->mem_domain_info.mem_domain, NULL);
+		stack_region = u->stack_region;
 	}
+	z_arm_mpu_load(thread->mem_domain_info.mem_domain, stack_region);
 	__asm__ volatile("msr control, %0" : : "r"(control) : "memory");
 }
 
@@ -355,52 +368,58 @@ __attribute__((naked)) void z_arm_do_syscall(void)
 			 : "i"(XPSR_FRAME_PADDED), "i"(CONTROL_USER));
 }
 
-/* Does the svc frame lie on the caller's user stack? */
-static bool frame_ok(const struct k_thread *t, uintptr_t f)
+/*
+ * A refused svc: the thread goes on in z_arm_svc_bad(), privileged, with
+ * the frame `k` (on its privileged stack, or its own stack if supervisor).
+ */
+static __noinline uintptr_t svc_refuse(struct cm_hw_frame *k, uint32_t number, uint32_t id,
+				       uint32_t why)
 {
-	return f >= t->stack_info.start &&
-	       f + sizeof(struct cm_hw_frame) + 4U <= t->stack_info.start + t->stack_info.size;
+	k->r0 = (number << 24) | (id & 0xFFFFFFU);
+	k->r1 = why;
+	k->pc = (uint32_t)(uintptr_t)z_arm_svc_bad & ~1U;
+	k->xpsr = XPSR_THUMB;
+	return (uintptr_t)k;
 }
 
 /*
  * SVC from thread mode (handler mode, masked by priority). Returns the
- * stack pointer to return to, or 0 for a supervisor's irq_offload().
+ * stack pointer to return to, or 0 for a supervisor's irq_offload(). The
+ * common case, a valid call from user mode, is the straight path: about 30
+ * instructions from the svc to the privileged trampoline.
  */
 uintptr_t z_arm_svc_thread(struct cm_hw_frame *f, uint32_t id)
 {
 	uint32_t number = ((const uint8_t *)f->pc)[-2];
-	struct k_thread *t = z_arm_running_thread();
-	struct arm_user *u = user_of(t);
+	struct arm_user *u = running_user;
+	const struct k_thread *t;
 	struct cm_hw_frame *k;
-	uint32_t why;
+	uintptr_t offset;
 
-	if ((cm_control() & CONTROL_NPRIV) == 0U) {
-		if (number == SVC_IRQ_OFFLOAD) {
-			return 0U;
-		}
-		f->r0 = (number << 24) | (id & 0xFFFFFFU);
-		f->r1 = SVC_NOT_USER;
-		f->pc = (uint32_t)(uintptr_t)z_arm_svc_bad & ~1U;
-		return (uintptr_t)f;
+	if (unlikely((cm_control() & CONTROL_NPRIV) == 0U)) {
+		return number == SVC_IRQ_OFFLOAD ? 0U : svc_refuse(f, number, id, SVC_NOT_USER);
 	}
-	/* Only arch_user_mode_enter() drops privilege, and it gives the thread a slot. */
-	__ASSERT_NO_MSG(u != NULL);
-	why = number != SVC_SYSCALL ? SVC_BAD_NUMBER
-	      : !frame_ok(t, (uintptr_t)f) ? SVC_BAD_STACK
-	      : id >= K_SYSCALL_LIMIT ? SVC_BAD_ID : UINT32_MAX;
+	/* Unprivileged: only arch_user_mode_enter() gets there, and it set running_user. */
+	t = u->thread;
 	k = (struct cm_hw_frame *)priv_top(u) - 1;
-	if (why == UINT32_MAX) {
-		*k = (struct cm_hw_frame){ .r0 = f->r0, .r1 = f->r1, .r2 = f->r2, .r3 = f->r3,
-					   .pc = (uint32_t)(uintptr_t)z_arm_do_syscall & ~1U,
-					   .xpsr = XPSR_THUMB };
-	} else {
-		*k = (struct cm_hw_frame){ .r0 = (number << 24) | (id & 0xFFFFFFU), .r1 = why,
-					   .pc = (uint32_t)(uintptr_t)z_arm_svc_bad & ~1U,
-					   .xpsr = XPSR_THUMB };
-	}
 	u->user_sp = (uintptr_t)f;
 	u->control = CONTROL_KERNEL;
 	__asm__ volatile("msr control, %0" : : "r"(CONTROL_KERNEL) : "memory");
+	/* The frame (8 words, maybe a padding word above) must lie on the user stack. */
+	offset = (uintptr_t)f - t->stack_info.start;
+	if (unlikely(number != SVC_SYSCALL || id >= K_SYSCALL_LIMIT ||
+		     offset > t->stack_info.size - sizeof(*f) - 4U)) {
+		return svc_refuse(k, number, id,
+				  number != SVC_SYSCALL		? SVC_BAD_NUMBER
+				  : id >= K_SYSCALL_LIMIT	? SVC_BAD_ID
+								: SVC_BAD_STACK);
+	}
+	k->r0 = f->r0; /* arguments 1-4 (a memcpy() is a loop at -Os) */
+	k->r1 = f->r1;
+	k->r2 = f->r2;
+	k->r3 = f->r3;
+	k->pc = (uint32_t)(uintptr_t)z_arm_do_syscall & ~1U;
+	k->xpsr = XPSR_THUMB;
 	return (uintptr_t)k;
 }
 
