@@ -61,6 +61,9 @@ static const char *access_kind(uintptr_t pc)
 	}
 }
 
+/* An access this far below a user stack is taken for an overflow (a frame of 64 words). */
+#define STACK_SLACK 256U
+
 /* What `addr` is, from `t`'s point of view. */
 static void describe(const struct k_thread *t, uintptr_t addr)
 {
@@ -68,7 +71,9 @@ static void describe(const struct k_thread *t, uintptr_t addr)
 	const struct k_mem_partition *p = z_mem_partition_find(addr, &domain);
 	const struct k_thread *owner;
 
-	if (p != NULL) {
+	if (addr < t->stack_info.start && t->stack_info.start - addr <= STACK_SLACK) {
+		printk("just below its own stack: a stack overflow\n");
+	} else if (p != NULL) {
 		printk("partition 0x%08x+%u (attr 0x%02x) ", (unsigned int)p->start,
 		       (unsigned int)p->size, (unsigned int)p->attr);
 		if (domain == NULL) {
@@ -93,24 +98,31 @@ static void describe(const struct k_thread *t, uintptr_t addr)
 void z_arm_user_fault_report(const struct cm_hw_frame *esf, uint32_t cfsr)
 {
 	struct k_thread *t = z_arm_running_thread();
-	const char *kind;
+	/* After a stacking error the frame (and so the PC) is not there to read. */
+	bool framed = (cfsr & CFSR_MSTKERR) == 0U;
+	const char *kind = framed ? access_kind(esf->pc) : NULL;
 
 	printk("  user thread %p (%s) ", (void *)t, t->name);
-	if ((cfsr & CFSR_MSTKERR) != 0U) {
-		printk("overflowed its stack: no room for the exception frame at 0x%08x\n",
-		       (unsigned int)(uintptr_t)esf);
-	} else if ((cfsr & CFSR_IACCVIOL) != 0U) {
-		printk("jumped to 0x%08x: ", (unsigned int)esf->pc);
-		describe(t, esf->pc);
-	} else if ((cfsr & CFSR_MMARVALID) != 0U) {
+	if ((cfsr & CFSR_MMARVALID) != 0U) {
 		uintptr_t addr = SCB_MMFAR;
 
-		kind = access_kind(esf->pc);
-		printk("%s 0x%08x at PC 0x%08x: ", kind != NULL ? kind : "access to",
-		       (unsigned int)addr, (unsigned int)esf->pc);
+		printk("%s 0x%08x", kind != NULL ? kind : "access to", (unsigned int)addr);
+		if (framed) {
+			printk(" at PC 0x%08x", (unsigned int)esf->pc);
+		}
+		printk(": ");
 		describe(t, addr);
-	} else {
+	} else if (framed && (cfsr & CFSR_IACCVIOL) != 0U) {
+		printk("jumped to 0x%08x: ", (unsigned int)esf->pc);
+		describe(t, esf->pc);
+	} else if (framed) {
 		printk("faulted at PC 0x%08x\n", (unsigned int)esf->pc);
+	} else {
+		printk("faulted\n");
+	}
+	if (!framed) {
+		printk("  no room for the exception frame at 0x%08x: the PC above is not valid\n",
+		       (unsigned int)(uintptr_t)esf);
 	}
 	/* Sticky bits: clear them so that the next fault reports only its own. */
 	SCB_CFSR = cfsr;

@@ -58,9 +58,22 @@ enum step {
 	LATE_PART,     /* a partition added at run time, then removed */
 	UNGRANTED,     /* k_sem_give() on an object never granted */
 	BAD_SVC,       /* svc #0 (irq_offload's number) from user mode */
+	EXEC_DATA,     /* jump into a read/write partition (never executable) */
+	BKPT,          /* semihosting's bkpt: a HardFault in user mode */
+	OVERFLOW,      /* run off the bottom of its own stack */
+	ENTER,         /* a supervisor thread drops to user mode itself */
 	PING,          /* switches between user threads of two domains */
 	STEPS
 };
+
+/* 64 bytes of frame per level, and nothing the compiler can fold away. */
+static int recurse(int depth)
+{
+	volatile uint8_t frame[48];
+
+	frame[depth % 48] = (uint8_t)depth;
+	return depth > 100 ? frame[0] : recurse(depth + 1) + frame[depth % 48];
+}
 
 static void user_main(void *p1, void *p2, void *p3)
 {
@@ -110,6 +123,22 @@ static void user_main(void *p1, void *p2, void *p3)
 		printk("user: svc #0\n");
 		__asm__ volatile("svc #0" ::: "memory");
 		break;
+	case EXEC_DATA:
+		printk("user: jumping into a data partition\n");
+		rw_buf[0] = 0x70; /* bx lr, were it executed */
+		rw_buf[1] = 0x47;
+		((void (*)(void))((uintptr_t)rw_buf | 1U))();
+		break;
+	case BKPT:
+		printk("user: bkpt\n");
+		__asm__ volatile("bkpt 0xab" ::: "memory");
+		break;
+	case OVERFLOW:
+		printk("user: recursing %d\n", recurse(0));
+		break;
+	case ENTER:
+		printk("user: entered by itself, user %d\n", k_is_user_context());
+		break;
 	default:
 		break;
 	}
@@ -152,12 +181,21 @@ static void peer(void *p1, void *p2, void *p3)
 	k_sem_take(&go, K_FOREVER);
 }
 
+/* ENTER: starts as a supervisor thread, then enters user mode for good. */
+static void supervisor_then_user(void *p1, void *p2, void *p3)
+{
+	printk("supervisor: user %d, entering user mode\n", k_is_user_context());
+	k_thread_user_mode_enter(user_main, p1, p2, p3);
+}
+
 static k_tid_t start_user(struct k_thread *t, k_thread_stack_t *stack, size_t size,
 			  k_thread_entry_t entry, void *p1, struct k_mem_domain *dom,
 			  const char *name)
 {
-	k_tid_t tid = k_thread_create(t, stack, size, entry, p1, NULL, NULL, K_PRIO_PREEMPT(1),
-				      K_USER, K_FOREVER);
+	bool enter = (enum step)(uintptr_t)p1 == ENTER && entry == user_main;
+	k_tid_t tid = k_thread_create(t, stack, size, enter ? supervisor_then_user : entry, p1,
+				      NULL, NULL, K_PRIO_PREEMPT(1), enter ? 0 : K_USER,
+				      K_FOREVER);
 
 	k_thread_name_set(tid, name);
 	k_mem_domain_add_thread(dom, tid);
@@ -229,5 +267,5 @@ int main(void)
 	}
 	run_ping();
 	printk("main: %d faults, done\n", faults);
-	return faults == 7 ? 0 : 1;
+	return faults == 10 ? 0 : 1;
 }
