@@ -383,6 +383,13 @@ static bool range_inside(uintptr_t a, size_t asz, uintptr_t b, size_t bsz)
 	return a >= b && a - b <= bsz && asz <= bsz - (a - b);
 }
 
+__weak bool arch_user_ro_range(const void *addr, size_t size)
+{
+	ARG_UNUSED(addr);
+	ARG_UNUSED(size);
+	return false;
+}
+
 bool z_user_range_ok(const void *addr, size_t size, bool write)
 {
 	const struct k_thread *t = _current;
@@ -397,7 +404,8 @@ bool z_user_range_ok(const void *addr, size_t size, bool write)
 	if (a + size < a || t == NULL) {
 		return false;
 	}
-	if (range_inside(a, size, t->stack_info.start, t->stack_info.size)) {
+	if (range_inside(a, size, t->stack_info.start, t->stack_info.size) ||
+	    (!write && arch_user_ro_range(addr, size))) {
 		return true;
 	}
 	key = k_spin_lock(&domain_lock);
