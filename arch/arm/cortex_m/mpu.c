@@ -130,6 +130,15 @@ int arch_mem_partition_check(const struct k_mem_partition *part)
 	return 0;
 }
 
+/* Code and read-only data: region 0 lets every user thread read it, so kernel calls may too. */
+bool arch_user_ro_range(const void *addr, size_t size)
+{
+	uintptr_t a = (uintptr_t)addr;
+	uintptr_t end = (uintptr_t)__zmem_rom_end;
+
+	return a < end && size <= end - a;
+}
+
 int arch_mem_domain_max_partitions_get(void)
 {
 	return MIN(CONFIG_MAX_DOMAIN_PARTITIONS, (int)PART_REGIONS);

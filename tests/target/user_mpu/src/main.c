@@ -88,6 +88,10 @@ static void user_main(void *p1, void *p2, void *p3)
 		local[3] = rw_buf[0];
 		printk("user: rw %02x ro %02x stack %02x user %d\n", rw_buf[0], ro_buf[0],
 		       local[3], k_is_user_context());
+		/* A string literal (flash) and a name copied to its own stack. */
+		printk("user: renamed %d, ", k_thread_name_set(NULL, "user-rw"));
+		printk("name %d %s\n", k_thread_name_copy(k_current_get(), (char *)local, 8),
+		       (char *)local);
 		k_sem_give(&granted);
 		break;
 	}
