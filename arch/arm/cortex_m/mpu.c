@@ -179,7 +179,8 @@ static void reload_if_loaded(const struct k_mem_domain *domain)
 {
 	if (domain_words(domain) == loaded_partitions) {
 		loaded_partitions = NULL;
-		z_arm_mpu_load(domain, NULL);
+		z_arm_user_switch_in(z_arm_running_thread());
+		__asm__ volatile("isb" ::: "memory"); /* thread mode: no exception return to sync */
 	}
 }
 
@@ -222,6 +223,7 @@ int arch_mem_domain_thread_add(struct k_thread *thread)
 {
 	if (thread == z_arm_running_thread()) {
 		z_arm_user_switch_in(thread);
+		__asm__ volatile("isb" ::: "memory");
 	}
 	return 0;
 }

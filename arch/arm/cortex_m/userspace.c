@@ -231,13 +231,18 @@ FUNC_NORETURN void z_arm_user_launch(struct arm_user *u, const struct launch *ho
 	CODE_UNREACHABLE;
 }
 
+/*
+ * A user stack: one MPU region, and room for at least a few frames (the
+ * SVC handler's frame check relies on size >= 36).
+ */
+#define USER_STACK_MIN 256U
+
 static bool stack_expressible(const struct k_thread *t)
 {
 	uintptr_t start = t->stack_info.start;
 	size_t size = t->stack_info.size;
 
-	return size >= CONFIG_ARM_MPU_REGION_MIN_ALIGN_AND_SIZE && (size & (size - 1U)) == 0U &&
-	       (start & (size - 1U)) == 0U;
+	return size >= USER_STACK_MIN && (size & (size - 1U)) == 0U && (start & (size - 1U)) == 0U;
 }
 
 static void stack_region_set(struct arm_user *u, const struct k_thread *t)
@@ -261,8 +266,8 @@ FUNC_NORETURN void arch_user_mode_enter(k_thread_entry_t entry, void *p1, void *
 	struct arm_user *u;
 
 	if (!stack_expressible(t)) {
-		printk("zmem: thread %p (%s): stack 0x%08x+%u cannot be an MPU region (a power of "
-		       "two >= 32, aligned to its size): define it with K_THREAD_STACK_DEFINE\n",
+		printk("zmem: thread %p (%s): stack 0x%08x+%u cannot be a user stack (a power of "
+		       "two >= 256, aligned to its size): define it with K_THREAD_STACK_DEFINE\n",
 		       (void *)t, t->name, (unsigned int)t->stack_info.start,
 		       (unsigned int)t->stack_info.size);
 		user_mode_refused();
