@@ -31,7 +31,17 @@ K_MEM_PARTITION_DEFINE(ro_part, ro_buf, sizeof(ro_buf), K_MEM_PARTITION_P_RW_U_R
 K_MEM_PARTITION_DEFINE(b_part, b_buf, sizeof(b_buf), K_MEM_PARTITION_P_RW_U_RW);
 K_MEM_PARTITION_DEFINE(late_part, late_buf, sizeof(late_buf), K_MEM_PARTITION_P_RW_U_RW);
 
-static struct k_mem_domain dom_a, dom_b;
+static struct k_mem_domain dom_a, dom_b, dom_c;
+
+/* The port's partition rules: 8 slices of 32 bytes, and partitions it must refuse. */
+static uint8_t small_buf[PART] __aligned(PART);
+static struct k_mem_partition slices[8];
+static struct k_mem_partition misaligned = { (uintptr_t)&small_buf[16], 32,
+					     K_MEM_PARTITION_P_RW_U_RW };
+static struct k_mem_partition not_pow2 = { (uintptr_t)small_buf, 96, K_MEM_PARTITION_P_RW_U_RW };
+static struct k_mem_partition user_above_priv = { (uintptr_t)small_buf, 32,
+						  K_MEM_PARTITION_P_RO_U_NA | Z_MEM_ATTR_U_R |
+							  Z_MEM_ATTR_U_W };
 
 /* Kernel objects: user threads get `granted` (and `step`, `go`), never `secret`. */
 static struct k_sem granted, secret, step, go;
@@ -262,6 +272,19 @@ int main(void)
 	ret |= k_mem_domain_init(&dom_b, ARRAY_SIZE(b_parts), b_parts);
 	printk("user_mpu on %s: domains %d, max partitions %d, main user %d\n", CONFIG_BOARD,
 	       ret, arch_mem_domain_max_partitions_get(), k_is_user_context());
+	ret = k_mem_domain_init(&dom_c, 0, NULL);
+	for (int i = 0; i < 7; i++) {
+		slices[i] = (struct k_mem_partition){ (uintptr_t)&small_buf[32 * i], 32,
+						      K_MEM_PARTITION_P_RW_U_RW };
+		ret += k_mem_domain_add_partition(&dom_c, &slices[i]) != 0 ? 1000 : 0;
+		if (i == 5) {
+			printk("main: six 32-byte partitions: %d\n", ret);
+		}
+	}
+	printk("main: refused: 7th %d, misaligned %d, 96 bytes %d, user above supervisor %d\n",
+	       ret == 1000 ? -ENOSPC : ret, k_mem_domain_add_partition(&dom_b, &misaligned),
+	       k_mem_domain_add_partition(&dom_b, &not_pow2),
+	       k_mem_domain_add_partition(&dom_b, &user_above_priv));
 	for (enum step s = RW_OK; s < PING; s++) {
 		if (s == LATE_PART) {
 			printk("main: adding the late partition: %d\n",
