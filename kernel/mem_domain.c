@@ -340,7 +340,9 @@ int k_mem_domain_inherit_thread_partitions(struct k_mem_domain *domain, k_tid_t 
 	}
 	for (int i = 0; i < CONFIG_MAX_DOMAIN_PARTITIONS && ret == 0; i++) {
 		if (src->partitions[i].size != 0U) {
-			ret = fill_slot_locked(domain, free_slot_locked(domain), &src->partitions[i]);
+			int slot = free_slot_locked(domain);
+
+			ret = fill_slot_locked(domain, slot, &src->partitions[i]);
 		}
 	}
 out:

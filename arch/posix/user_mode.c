@@ -36,7 +36,8 @@
 #define TLS_IE __attribute__((tls_model("initial-exec")))
 #define POSIX_PAGE_SIZE 4096U
 
-static _Thread_local volatile uint8_t user_mode TLS_IE;
+/* Read inline by k_is_user_context() (<zephyr/syscall.h>). */
+_Thread_local volatile uint8_t z_posix_user_thread TLS_IE;
 static _Thread_local volatile uint32_t call_depth TLS_IE;
 
 __weak void posix_prot_user_enter(struct k_thread *thread)
@@ -59,12 +60,12 @@ __weak void posix_prot_syscall_exit(void)
 
 bool posix_thread_is_user(void)
 {
-	return user_mode != 0U;
+	return z_posix_user_thread != 0U;
 }
 
 bool arch_is_user_context(void)
 {
-	return user_mode != 0U && call_depth == 0U && posix_in_isr == 0;
+	return z_posix_user_thread != 0U && call_depth == 0U && posix_in_isr == 0;
 }
 
 uintptr_t arch_syscall_invoke(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4,
@@ -154,7 +155,7 @@ FUNC_NORETURN void arch_user_mode_enter(k_thread_entry_t entry, void *p1, void *
 	(void)pthread_once(&ro_once, find_ro_segments);
 	adopt_host_stack(t);
 	posix_prot_user_enter(t);
-	user_mode = 1U;
+	z_posix_user_thread = 1U;
 	z_user_thread_start(entry, p1, p2, p3);
 }
 
@@ -199,7 +200,7 @@ int arch_mem_domain_partition_remove(struct k_mem_domain *domain, uint32_t parti
 int arch_mem_domain_thread_add(struct k_thread *thread)
 {
 	/* Only a running user thread needs its rights now; others get them when switched in. */
-	if (user_mode != 0U && thread == k_current_get()) {
+	if (z_posix_user_thread != 0U && thread == k_current_get()) {
 		posix_prot_user_enter(thread);
 	}
 	return 0;

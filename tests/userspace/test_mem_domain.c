@@ -79,6 +79,9 @@ int arch_mem_domain_deinit(struct k_mem_domain *domain)
 	return port.fail_deinit;
 }
 
+/* The flag <zephyr/syscall.h> reads inline on native_sim: never set here. */
+_Thread_local volatile uint8_t z_posix_user_thread;
+
 bool arch_is_user_context(void)
 {
 	return false;

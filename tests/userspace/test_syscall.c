@@ -437,9 +437,16 @@ static void refused_entry(void *p1, void *p2, void *p3)
 static void test_refused_calls(void **state)
 {
 	static const char *const names[] = {
-		"k_malloc",        "k_heap_alloc",          "k_mem_slab_alloc", "k_mem_domain_add_thread",
-		"k_object_access_revoke", "k_object_access_all_grant", "k_thread_create",
-		"k_sched_lock",    "k_thread_user_mode_enter", "k_free",
+		"k_malloc",
+		"k_heap_alloc",
+		"k_mem_slab_alloc",
+		"k_mem_domain_add_thread",
+		"k_object_access_revoke",
+		"k_object_access_all_grant",
+		"k_thread_create",
+		"k_sched_lock",
+		"k_thread_user_mode_enter",
+		"k_free",
 	};
 	char line[96];
 
@@ -450,8 +457,8 @@ static void test_refused_calls(void **state)
 		run(refused_entry, (void *)(intptr_t)i, NULL, K_USER, USER_PRIO, NULL);
 		assert_int_equal(step, 0);
 		if (i < (int)ARRAY_SIZE(names)) {
-			snprintf(line, sizeof(line), "zmem: user call %s: not callable from user mode",
-				 names[i]);
+			snprintf(line, sizeof(line),
+				 "zmem: user call %s: not callable from user mode", names[i]);
 		} else {
 			snprintf(line, sizeof(line), "zmem: user call with unknown id %u",
 				 (unsigned int)K_SYSCALL_LIMIT + 7U);
