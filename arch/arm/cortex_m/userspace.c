@@ -26,7 +26,6 @@
  * z_arm_do_syscall() from user mode leaves the thread unprivileged, where
  * the kernel's memory faults and writes to CONTROL are ignored.
  */
-#include <errno.h>
 #include <string.h>
 #include <zephyr/kernel.h>
 #include <zephyr/zmem/port.h>
@@ -390,8 +389,8 @@ static __noinline uintptr_t svc_refuse(struct cm_hw_frame *k, uint32_t number, u
 /*
  * SVC from thread mode (handler mode, masked by priority). Returns the
  * stack pointer to return to, or 0 for a supervisor's irq_offload(). The
- * common case, a valid call from user mode, is the straight path: about 30
- * instructions from the svc to the privileged trampoline.
+ * common case, a valid call from user mode, is the straight path: 44
+ * instructions here, 54 from the svc to the trampoline.
  */
 uintptr_t z_arm_svc_thread(struct cm_hw_frame *f, uint32_t id)
 {
