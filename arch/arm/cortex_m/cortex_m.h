@@ -6,6 +6,7 @@
 #define ZMEM_ARCH_ARM_CORTEX_M_H_
 
 #include <stdint.h>
+#include <zephyr/kernel_structs.h>
 #include <zephyr/toolchain.h>
 #include <zephyr/zmem/port.h>
 
@@ -27,6 +28,34 @@
 #define SCB_BFAR CM_REG(0xE000ED38)
 #define CFSR_MMARVALID (1U << 7)
 #define CFSR_BFARVALID (1U << 15)
+#define CFSR_MSTKERR (1U << 4)   /* MemManage while stacking the exception frame */
+#define CFSR_MUNSTKERR (1U << 3) /* MemManage while unstacking it */
+#define CFSR_IACCVIOL (1U << 0)  /* instruction fetch from a forbidden region */
+#define SCB_ICSR_RETTOBASE (1U << 11) /* no other exception is active */
+
+/* MPU (ARMv7-M PMSA). The three alias pairs after RBAR/RASR let one stm program four regions. */
+#define MPU_TYPE CM_REG(0xE000ED90)
+#define MPU_CTRL CM_REG(0xE000ED94)
+#define MPU_RBAR CM_REG(0xE000ED9C)
+#define MPU_RASR CM_REG(0xE000EDA0)
+#define MPU_RBAR_ADDR 0xE000ED9CU
+#define MPU_CTRL_ENABLE (1U << 0)
+#define MPU_CTRL_PRIVDEFENA (1U << 2) /* privileged code keeps the default map */
+#define MPU_RBAR_VALID (1U << 4)      /* this write also selects the region in bits 3:0 */
+#define MPU_RASR_ENABLE (1U << 0)
+#define MPU_RASR_SIZE(log2) (((log2) - 1U) << 1)
+#define MPU_RASR_AP(ap) ((uint32_t)(ap) << 24)
+#define MPU_RASR_XN (1U << 28)
+/* Memory types: normal write-back RAM, normal write-through ROM, shareable device. */
+#define MPU_RASR_RAM ((1U << 19) | (1U << 17) | (1U << 16)) /* TEX 001, C, B */
+#define MPU_RASR_ROM (1U << 17)                             /* TEX 000, C */
+#define MPU_RASR_DEVICE ((1U << 18) | (1U << 16))           /* TEX 000, S, B */
+
+/* CONTROL: thread mode on PSP, privileged (kernel) or not (user). */
+#define CONTROL_NPRIV (1U << 0)
+#define CONTROL_SPSEL (1U << 1)
+#define CONTROL_KERNEL CONTROL_SPSEL
+#define CONTROL_USER (CONTROL_SPSEL | CONTROL_NPRIV)
 
 /* SysTick */
 #define SYST_CSR CM_REG(0xE000E010)
@@ -48,6 +77,14 @@
 /* BASEPRI while locked: masks SysTick and PendSV (priority >= 0x40). */
 #define CM_LOCK_LEVEL Z_ARM_LOCK_LEVEL
 
+static inline uint32_t cm_control(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("mrs %0, control" : "=r"(v));
+	return v;
+}
+
 static inline uint32_t cm_ipsr(void)
 {
 	uint32_t v;
@@ -68,5 +105,57 @@ void z_arm_spurious_isr(void);
 void z_arm_reset(void);
 
 extern char z_arm_interrupt_stack[];
+
+/* The frame the core pushes on exception entry. */
+struct cm_hw_frame {
+	uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
+};
+
+#define XPSR_THUMB (1U << 24)
+#define XPSR_FRAME_PADDED (1U << 9) /* the core added a word to align the frame to 8 */
+
+/*
+ * User mode (CONFIG_USERSPACE, userspace.c and mpu.c). Only referenced under
+ * IS_ENABLED(CONFIG_USERSPACE), so builds without it neither compile nor
+ * link these.
+ */
+struct k_mem_domain;
+void z_arm_mpu_init(void);
+void z_arm_mpu_load(const struct k_mem_domain *domain, const uint32_t *stack_region);
+void z_arm_svc_entry(void);
+#ifdef CONFIG_USERSPACE
+static inline bool cm_is_user_thread(const struct k_thread *t)
+{
+	return t->arch_user != NULL;
+}
+#else
+static inline bool cm_is_user_thread(const struct k_thread *t)
+{
+	ARG_UNUSED(t);
+	return false;
+}
+#endif
+/*
+ * The thread whose context the CPU holds (the current thread in thread
+ * context). Unlike k_current_get(), usable while the kernel boots and from
+ * any handler, at the cost of a call.
+ */
+struct k_thread *z_arm_running_thread(void);
+/* A new thread (or main) starts as a supervisor thread. */
+void z_arm_user_thread_init(struct k_thread *thread);
+/* PendSV: program the MPU and CONTROL for `thread`, which runs next. */
+void z_arm_user_switch_in(struct k_thread *thread);
+/* `thread` is dead: give its user-mode slot back (no effect on a supervisor thread). */
+void z_arm_user_release(struct k_thread *thread);
+/* False when a user thread's saved stack pointer `sp` shows an overflow. */
+bool z_arm_user_stack_ok(const struct k_thread *thread, uintptr_t sp);
+/* The fault came from a user thread in user mode: print what it hit. */
+void z_arm_user_fault_report(const struct cm_hw_frame *esf, uint32_t cfsr);
+/* From a fault handler that a user thread's fault entered: may it abort that thread and go on? */
+bool z_arm_fault_unwind_ok(void);
+/* Leave the fault handler for PendSV, which switches to the thread already chosen. */
+FUNC_NORETURN void z_arm_fault_unwind(void);
+/* The stack region that holds `addr`'s thread stack, for fault reports; NULL if none. */
+struct k_thread *z_arm_user_stack_owner(uintptr_t addr);
 
 #endif /* ZMEM_ARCH_ARM_CORTEX_M_H_ */

@@ -48,6 +48,11 @@ void z_arm_fault(const struct arch_esf *esf, uint32_t exc_return)
 	       (unsigned int)esf->lr, (unsigned int)esf->xpsr,
 	       (exc_return & 4U) != 0U ? "thread" : "handler");
 	printk("  thread %p (%s)\n", (void *)t, t != NULL ? t->name : "none");
+	/* Thread mode on PSP and unprivileged: a user thread outside any kernel call. */
+	if (IS_ENABLED(CONFIG_USERSPACE) && (exc_return & 4U) != 0U &&
+	    (cm_control() & CONTROL_NPRIV) != 0U) {
+		z_arm_user_fault_report((const struct cm_hw_frame *)esf, cfsr);
+	}
 	z_fatal_error(K_ERR_CPU_EXCEPTION, esf);
 }
 

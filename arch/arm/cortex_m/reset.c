@@ -32,8 +32,20 @@ extern init_fn_t __init_array_start[], __init_array_end[];
 int main(void);
 FUNC_NORETURN void z_cstart(int (*app_main)(void));
 
-/* The main thread's stack; the kernel adopts this context as "main". */
-char z_arm_main_stack[CONFIG_MAIN_STACK_SIZE] __aligned(8) __attribute__((section(".noinit")));
+/*
+ * The main thread's stack; the kernel adopts this context as "main". Under
+ * USERSPACE a power-of-two size (1024 by default) also aligns it to its
+ * size, so that one MPU region covers it and main may enter user mode.
+ */
+#ifdef CONFIG_USERSPACE
+#include <zephyr/arch/arm/cortex_m/mpu.h>
+#define MAIN_STACK_ALIGN                                                                          \
+	(Z_ARM_MPU_SIZE_OK(CONFIG_MAIN_STACK_SIZE) ? CONFIG_MAIN_STACK_SIZE : 8)
+#else
+#define MAIN_STACK_ALIGN 8
+#endif
+char z_arm_main_stack[CONFIG_MAIN_STACK_SIZE] __aligned(MAIN_STACK_ALIGN)
+	__attribute__((section(".noinit")));
 
 /*
  * Word loops: runs before .data and .bss are valid, so it must not call

@@ -33,7 +33,6 @@ extern char z_arm_main_stack[];
 #define IDLE_STACK_SIZE 512U
 static char idle_stack[IDLE_STACK_SIZE] __aligned(8) __attribute__((section(".noinit")));
 
-#define XPSR_THUMB (1U << 24)
 
 /*
  * Stack overflow detection, checked every time a thread is switched out: the
@@ -64,20 +63,27 @@ static void guard_set(struct k_thread *t)
 	}
 }
 
-static bool guard_ok(const struct k_thread *t, uintptr_t sp)
+static bool guard_word_ok(const struct k_thread *t, uintptr_t sp)
 {
 	const uint32_t *bottom = stack_bottom(t);
 
 	return bottom == NULL || (sp > (uintptr_t)(bottom + 1) && *bottom == STACK_GUARD);
 }
 
+/* A user thread has a privileged stack too, and the MPU guards its user stack. */
+static bool guard_ok(const struct k_thread *t, uintptr_t sp)
+{
+	if (IS_ENABLED(CONFIG_USERSPACE) && cm_is_user_thread(t)) {
+		return z_arm_user_stack_ok(t, sp);
+	}
+	return guard_word_ok(t, sp);
+}
+
 struct sw_frame {
 	uint32_t r4_r11[8];
 };
 
-struct hw_frame {
-	uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
-};
+#define hw_frame cm_hw_frame
 
 /* A thread's entry returned through lr: impossible, z_thread_entry never returns. */
 static void thread_returned(void)
@@ -110,6 +116,9 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 	};
 	*sw = (struct sw_frame){ 0 };
 	thread->arch.ctx = sw;
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		z_arm_user_thread_init(thread); /* supervisor until it enters user mode */
+	}
 	guard_set(thread);
 	return 0;
 }
@@ -120,7 +129,19 @@ int arch_thread_init_main(struct k_thread *thread)
 	cm_switch_to = thread;
 	main_thread = thread;
 	guard_set(thread);
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		/* The kernel knows no stack for main; user mode needs its bounds. */
+		thread->stack_info.start = (uintptr_t)z_arm_main_stack;
+		thread->stack_info.size = CONFIG_MAIN_STACK_SIZE;
+		z_arm_user_thread_init(thread);
+		z_arm_mpu_init();
+	}
 	return 0;
+}
+
+struct k_thread *z_arm_running_thread(void)
+{
+	return cm_running;
 }
 
 static inline void pend_switch(struct k_thread *next)
@@ -152,8 +173,17 @@ void arch_switch(struct k_thread *old, struct k_thread *next)
 FUNC_NORETURN void arch_switch_exit(struct k_thread *old, struct k_thread *next)
 {
 	ARG_UNUSED(old);
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		z_arm_user_release(old);
+	}
 	if (arch_is_in_isr()) {
 		/* Only a fault handler that returned aborts the interrupted thread from here. */
+		if (IS_ENABLED(CONFIG_USERSPACE) && z_arm_fault_unwind_ok()) {
+			z_sched_exit_release();
+			cm_running = NULL;
+			pend_switch(next);
+			z_arm_fault_unwind();
+		}
 		printk("zmem: cannot abort the interrupted thread from an ISR; halting\n");
 		port_halt(ZMEM_EXIT_FATAL);
 	}
@@ -173,6 +203,9 @@ FUNC_NORETURN void arch_switch_exit(struct k_thread *old, struct k_thread *next)
 void arch_thread_reap(struct k_thread *thread)
 {
 	thread->arch.ctx = NULL; /* a stack is the caller's memory: nothing to free */
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		z_arm_user_release(thread);
+	}
 }
 
 /* CONFIG_SMP only, which this port does not support. */
@@ -204,6 +237,9 @@ uintptr_t z_arm_pendsv_select(uintptr_t sp)
 		}
 	}
 	cm_running = cm_switch_to;
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		z_arm_user_switch_in(cm_running);
+	}
 	return (uintptr_t)cm_running->arch.ctx;
 }
 

@@ -30,7 +30,11 @@ __attribute__((section(".vectors"), used)) const vector_t z_arm_vector_table[16 
 	[5] = z_arm_fault_isr,  /* BusFault */
 	[6] = z_arm_fault_isr,  /* UsageFault */
 	[7 ... 10] = z_arm_spurious_isr,
+#ifdef CONFIG_USERSPACE
+	[11] = z_arm_svc_entry, /* kernel calls from user mode, then irq_offload */
+#else
 	[11] = z_arm_svc_isr,
+#endif
 	[12] = z_arm_spurious_isr, /* DebugMonitor */
 	[13] = z_arm_spurious_isr,
 	[14] = z_arm_pendsv_isr,

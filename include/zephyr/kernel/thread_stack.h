@@ -22,24 +22,40 @@ typedef struct z_thread_stack_element k_thread_stack_t;
 
 /* Stack buffers are aligned for any ABI zmem targets (AAPCS and SysV want 8 and 16). */
 #define ARCH_STACK_PTR_ALIGN 16
+#define Z_STACK_ATTRS __aligned(ARCH_STACK_PTR_ALIGN)
+#define K_KERNEL_STACK_LEN(size) ROUND_UP(size, ARCH_STACK_PTR_ALIGN)
+
+#if defined(CONFIG_USERSPACE) && defined(CONFIG_ARM_MPU)
+/*
+ * A thread stack may become a user stack, which one ARMv7-M MPU region
+ * must cover exactly: its size is rounded up to a power of two (at least
+ * 32) and the buffer is aligned to that size. Every element of a stack
+ * array is then aligned too, since its size is that power of two. A
+ * 1000-byte request takes 1024 bytes aligned to 1024; the alignment gap
+ * before it is left to other data. Kernel stacks keep the plain rule.
+ */
+#include <zephyr/arch/arm/cortex_m/mpu.h>
+#define Z_THREAD_STACK_OBJ_ALIGN(size) Z_ARM_MPU_POW2(size)
+#define Z_THREAD_STACK_SIZE_ADJUST(size) Z_ARM_MPU_POW2(size)
+#define Z_THREAD_STACK_ATTRS(size) __aligned(Z_ARM_MPU_POW2(size))
+#else
 #define Z_THREAD_STACK_OBJ_ALIGN(size) ARCH_STACK_PTR_ALIGN
 #define Z_THREAD_STACK_SIZE_ADJUST(size) ROUND_UP(size, ARCH_STACK_PTR_ALIGN)
+#define Z_THREAD_STACK_ATTRS(size) Z_STACK_ATTRS
+#endif
 
 #define K_THREAD_STACK_LEN(size) Z_THREAD_STACK_SIZE_ADJUST(size)
-#define K_KERNEL_STACK_LEN(size) Z_THREAD_STACK_SIZE_ADJUST(size)
 
 /* The stack area is reserved by the definition; nothing is carved out of it. */
 #define K_THREAD_STACK_RESERVED 0
 #define K_KERNEL_STACK_RESERVED 0
 
-#define Z_STACK_ATTRS __aligned(ARCH_STACK_PTR_ALIGN)
-
 #define K_THREAD_STACK_DEFINE(sym, size) \
-	Z_STACK_ATTRS k_thread_stack_t sym[K_THREAD_STACK_LEN(size)]
+	Z_THREAD_STACK_ATTRS(size) k_thread_stack_t sym[K_THREAD_STACK_LEN(size)]
 #define K_THREAD_STACK_ARRAY_DEFINE(sym, nmemb, size) \
-	Z_STACK_ATTRS k_thread_stack_t sym[nmemb][K_THREAD_STACK_LEN(size)]
+	Z_THREAD_STACK_ATTRS(size) k_thread_stack_t sym[nmemb][K_THREAD_STACK_LEN(size)]
 #define K_THREAD_STACK_MEMBER(sym, size) \
-	Z_STACK_ATTRS k_thread_stack_t sym[K_THREAD_STACK_LEN(size)]
+	Z_THREAD_STACK_ATTRS(size) k_thread_stack_t sym[K_THREAD_STACK_LEN(size)]
 #define K_THREAD_STACK_EXTERN(sym) extern k_thread_stack_t sym[]
 #define K_THREAD_STACK_ARRAY_EXTERN(sym, nmemb, size) \
 	extern k_thread_stack_t sym[nmemb][K_THREAD_STACK_LEN(size)]
