@@ -91,6 +91,9 @@ struct k_mem_domain {
  * close every statically defined partition to user threads at boot, whether
  * or not a domain holds it.
  */
+#if defined(CONFIG_ARM_MPU) && defined(CONFIG_USERSPACE)
+#include <zephyr/arch/arm/cortex_m/mpu.h>
+#endif
 #ifndef Z_ARCH_MEM_PARTITION_ALIGN_CHECK
 #define Z_ARCH_MEM_PARTITION_ALIGN_CHECK(start, size)
 #endif
