@@ -12,19 +12,13 @@
 
 int64_t k_uptime_ticks(void)
 {
-	uint64_t ns;
-
 	if (Z_USER_TRAP()) {
 		int64_t ticks = 0;
 
 		(void)z_syscall1(K_SYSCALL_K_UPTIME_TICKS, (uintptr_t)&ticks);
 		return ticks;
 	}
-	ns = port_uptime_ns();
-
-	/* Split to avoid overflowing ns * TPS for uptimes beyond ~58 years at 10 kHz. */
-	return (int64_t)((ns / NSEC_PER_SEC) * CONFIG_SYS_CLOCK_TICKS_PER_SEC +
-			 (ns % NSEC_PER_SEC) * CONFIG_SYS_CLOCK_TICKS_PER_SEC / NSEC_PER_SEC);
+	return (int64_t)port_uptime_ticks();
 }
 
 uint64_t k_cycle_get_64(void)

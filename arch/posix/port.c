@@ -43,6 +43,11 @@ uint64_t port_uptime_ns(void)
 	return monotonic_ns() - boot_ns;
 }
 
+uint64_t port_uptime_ticks(void)
+{
+	return z_port_ns_to_ticks(port_uptime_ns());
+}
+
 void port_sleep_until_ns(uint64_t deadline_ns)
 {
 	struct timespec ts;

@@ -47,6 +47,12 @@ uint64_t port_uptime_ns(void)
 	return 0; /* TEMPLATE: read the counter, scale to ns. */
 }
 
+/* Whole ticks; a port whose tick interrupt counts them can return that count. */
+uint64_t port_uptime_ticks(void)
+{
+	return z_port_ns_to_ticks(port_uptime_ns());
+}
+
 /* Stop the whole CPU until port_uptime_ns() >= deadline_ns (WFI loop). */
 void port_sleep_until_ns(uint64_t deadline_ns)
 {

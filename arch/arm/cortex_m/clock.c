@@ -20,6 +20,8 @@ BUILD_ASSERT(CYCLES_PER_TICK >= 100U && CYCLES_PER_TICK <= 0x1000000U,
 	     "SysTick reload must fit 24 bits and leave the handler time to run");
 
 static volatile uint64_t cycle_base;
+/* Periods completed: cycle_base / CYCLES_PER_TICK, kept so that no reader divides. */
+static volatile uint64_t tick_count;
 static volatile bool tick_started;
 static bool port_ready;
 
@@ -56,6 +58,28 @@ static uint64_t uptime_cycles(void)
 	}
 	arch_irq_unlock(key);
 	return base + (CYCLES_PER_TICK - 1U - val);
+}
+
+/*
+ * One SysTick period is one kernel tick, and uptime starts at a period
+ * boundary, so whole ticks are the periods completed: the handler's count,
+ * plus one for a wrap whose interrupt has not run yet (as uptime_cycles()).
+ */
+uint64_t port_uptime_ticks(void)
+{
+#if CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC % CONFIG_SYS_CLOCK_TICKS_PER_SEC == 0
+	unsigned int key = arch_irq_lock();
+	uint64_t ticks = tick_count;
+
+	if ((SCB_ICSR & SCB_ICSR_PENDSTSET) != 0U) {
+		ticks++;
+	}
+	arch_irq_unlock(key);
+	return ticks;
+#else
+	/* The period is not a whole tick: derive ticks from the time. */
+	return z_port_ns_to_ticks(port_uptime_ns());
+#endif
 }
 
 uint64_t port_uptime_ns(void)
@@ -98,6 +122,7 @@ void z_arm_systick_isr(void)
 	unsigned int key = arch_irq_lock();
 
 	cycle_base += CYCLES_PER_TICK;
+	tick_count++;
 	arch_irq_unlock(key);
 	if (tick_started) {
 		z_clock_isr();

@@ -39,6 +39,25 @@ void port_init(void);
 /* Monotonic time in nanoseconds since port_init(). Never goes backwards. */
 uint64_t port_uptime_ns(void);
 
+/*
+ * Whole kernel ticks since port_init(): floor(port_uptime_ns() *
+ * CONFIG_SYS_CLOCK_TICKS_PER_SEC / 1e9), read as one instant. k_uptime_ticks()
+ * and every timeout use it, so it is on the scheduler's paths: a port whose
+ * tick interrupt counts ticks answers in a few instructions (Cortex-M: about
+ * 20, instead of four 64-bit divisions); others may return
+ * z_port_ns_to_ticks(port_uptime_ns()).
+ */
+uint64_t port_uptime_ticks(void);
+
+/* floor(ns * CONFIG_SYS_CLOCK_TICKS_PER_SEC / 1e9), without overflow for 584 years. */
+static inline uint64_t z_port_ns_to_ticks(uint64_t ns)
+{
+	const uint64_t ns_per_sec = 1000000000ULL;
+
+	return (ns / ns_per_sec) * CONFIG_SYS_CLOCK_TICKS_PER_SEC +
+	       (ns % ns_per_sec) * CONFIG_SYS_CLOCK_TICKS_PER_SEC / ns_per_sec;
+}
+
 /* Block the whole CPU until port_uptime_ns() >= deadline_ns (no scheduling). */
 void port_sleep_until_ns(uint64_t deadline_ns);
 
