@@ -220,9 +220,13 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout)
 		ret = -EDEADLK;
 	} else {
 		z_pend_current_locked(&thread->join_queue, timeout);
-		return z_swap_locked(key.key);
+		ret = z_swap_locked(key.key);
+		/* Objects the dead thread held alone are freed here, with no lock held. */
+		z_dynamic_objects_reclaim();
+		return ret;
 	}
 	k_spin_unlock(&_sched_spinlock, key);
+	z_dynamic_objects_reclaim();
 	return ret;
 }
 
@@ -300,6 +304,7 @@ void k_thread_abort(k_tid_t thread)
 	z_spin_acquire(&_sched_spinlock);
 	wake_joiners_locked(thread);
 	z_reschedule(&_sched_spinlock, key);
+	z_dynamic_objects_reclaim();
 }
 
 FUNC_NORETURN void z_thread_entry(struct k_thread *thread)

@@ -147,4 +147,46 @@ uint32_t z_syscall_oops_count(void);
 
 #endif /* CONFIG_USERSPACE */
 
+/* ---- allocated kernel objects (CONFIG_DYNAMIC_OBJECTS) ------------------ */
+
+#ifdef CONFIG_DYNAMIC_OBJECTS
+
+/*
+ * Registry side (kernel/kobject.c). z_object_register_alloc(): a fresh entry
+ * for a block just allocated: `type`, K_OBJ_FLAG_ALLOC, only the caller's
+ * bit; 0 or -ENOSPC (registry full). z_object_unregister_alloc(): remove an
+ * allocated object's entry (the caller then frees the block): 0, or -ENOENT
+ * when it is not an allocated object or is a live thread (counted as an
+ * ignored free). z_object_reclaim_take(): remove one entry awaiting reclaim
+ * and return its block, or NULL. Each O(1) expected except the last,
+ * O(registry) when something is pending.
+ */
+int z_object_register_alloc(void *obj, enum k_objects type);
+int z_object_unregister_alloc(void *obj);
+void *z_object_reclaim_take(void);
+
+/* Give an allocated object's block back to its pool (kernel/dynamic_objects.c). */
+void z_dynamic_object_free_memory(void *obj);
+
+/*
+ * Free every allocated object whose last permission went away at a thread
+ * exit. Called where no spinlock is held: after k_thread_join() and
+ * k_thread_abort(), and by k_object_alloc*() and k_object_free(). O(1) when
+ * nothing is pending.
+ */
+void z_dynamic_objects_reclaim(void);
+
+#else
+
+static inline void z_dynamic_object_free_memory(void *obj)
+{
+	ARG_UNUSED(obj);
+}
+
+static inline void z_dynamic_objects_reclaim(void)
+{
+}
+
+#endif /* CONFIG_DYNAMIC_OBJECTS */
+
 #endif /* ZMEM_KERNEL_INCLUDE_KUSER_H_ */
