@@ -19,7 +19,11 @@
 #include "include/ksched.h"
 #include "include/kuser.h"
 
-/* Size and alignment of each allocatable type; size 0: not allocatable. */
+/*
+ * Size and alignment of each type k_object_alloc() can make; size 0: not
+ * allocatable (K_OBJ_ANY; stacks have no natural size, see
+ * k_object_alloc_size()).
+ */
 static const struct {
 	size_t size;
 	size_t align;
@@ -28,6 +32,9 @@ static const struct {
 	[K_OBJ_MUTEX] = {sizeof(struct k_mutex), _Alignof(struct k_mutex)},
 	[K_OBJ_THREAD] = {sizeof(struct k_thread), _Alignof(struct k_thread)},
 };
+
+/* Stacks: 1 to 2^30 bytes, so that the MPU rounding cannot overflow 32 bits. */
+#define STACK_MAX (1UL << 30)
 
 static bool allocatable(enum k_objects otype)
 {
@@ -48,7 +55,7 @@ void z_dynamic_objects_reclaim(void)
 	}
 }
 
-static void *alloc_object(enum k_objects otype, size_t size)
+static void *alloc_object(enum k_objects otype, size_t align, size_t size, size_t stack_size)
 {
 	void *obj;
 
@@ -60,12 +67,12 @@ static void *alloc_object(enum k_objects otype, size_t size)
 		return NULL;
 	}
 	z_dynamic_objects_reclaim(); /* blocks and slots of exited threads first */
-	obj = z_thread_aligned_alloc(types[otype].align, size);
+	obj = z_thread_aligned_alloc(align, size);
 	if (obj == NULL) {
 		return NULL;
 	}
 	memset(obj, 0, size);
-	if (z_object_register_alloc(obj, otype) != 0) {
+	if (z_object_register_alloc(obj, otype, stack_size) != 0) {
 		k_free(obj);
 		printk("zmem: k_object_alloc: kernel-object registry full "
 		       "(CONFIG_ZMEM_KOBJECT_MAX=%d): no %s allocated\n",
@@ -83,7 +90,7 @@ void *k_object_alloc(enum k_objects otype)
 	if (!allocatable(otype)) {
 		return NULL;
 	}
-	return alloc_object(otype, types[otype].size);
+	return alloc_object(otype, types[otype].align, types[otype].size, 0);
 }
 
 void *k_object_alloc_size(enum k_objects otype, size_t size)
@@ -92,10 +99,18 @@ void *k_object_alloc_size(enum k_objects otype, size_t size)
 		return (void *)z_syscall2(K_SYSCALL_K_OBJECT_ALLOC_SIZE, (uintptr_t)otype,
 					  (uintptr_t)size);
 	}
+	if (otype == K_OBJ_THREAD_STACK_ELEMENT) {
+		if (size == 0U || size > STACK_MAX) {
+			return NULL;
+		}
+		/* The layout of K_THREAD_STACK_DEFINE(size): a user stack on every port. */
+		return alloc_object(otype, Z_THREAD_STACK_OBJ_ALIGN(size), K_THREAD_STACK_LEN(size),
+				    K_THREAD_STACK_LEN(size));
+	}
 	if (!allocatable(otype) || size < types[otype].size) {
 		return NULL;
 	}
-	return alloc_object(otype, size);
+	return alloc_object(otype, types[otype].align, size, 0);
 }
 
 void k_object_free(void *obj)

@@ -144,10 +144,17 @@ static bool no_perms(const struct k_object *ko)
 	return true;
 }
 
+/* A live thread, or a stack a live thread runs on: its storage is never freed under it. */
+static bool in_use(const struct k_object *ko)
+{
+	return (ko->type == (uint8_t)K_OBJ_THREAD ||
+		ko->type == (uint8_t)K_OBJ_THREAD_STACK_ELEMENT) &&
+	       (ko->flags & K_OBJ_FLAG_INITIALIZED) != 0U;
+}
+
 /*
  * An allocated object nobody holds any more: not public, no bit set, and not
- * a live thread (a running thread's storage is never freed under it; it
- * qualifies once dead).
+ * in use (a thread or a stack qualifies once its thread is dead).
  */
 static bool unreferenced(const struct k_object *ko)
 {
@@ -156,7 +163,7 @@ static bool unreferenced(const struct k_object *ko)
 		    K_OBJ_FLAG_ALLOC) {
 		return false;
 	}
-	if (ko->type == (uint8_t)K_OBJ_THREAD && (ko->flags & K_OBJ_FLAG_INITIALIZED) != 0U) {
+	if (in_use(ko)) {
 		return false;
 	}
 	return no_perms(ko);
@@ -206,6 +213,9 @@ static struct k_object *register_locked(const void *obj, enum k_objects type)
 		memset(ko->perms, 0, sizeof(ko->perms));
 		ko->flags &= (uint8_t)(K_OBJ_FLAG_ALLOC | Z_OBJ_FLAG_RECLAIM);
 		ko->type = (uint8_t)type;
+#ifdef CONFIG_DYNAMIC_OBJECTS
+		ko->stack_size = 0U;
+#endif
 	}
 	return ko;
 }
@@ -425,6 +435,16 @@ void z_thread_perms_init(struct k_thread *thread, struct k_thread *parent)
 
 	statics_locked();
 	thread->perm_index = idx;
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	/* A stack object is in use from now until the thread's death. */
+	struct k_object *stack = find_locked((const void *)thread->stack_info.start);
+
+	thread->stack_obj = NULL;
+	if (stack != NULL && stack->type == (uint8_t)K_OBJ_THREAD_STACK_ELEMENT) {
+		stack->flags |= K_OBJ_FLAG_INITIALIZED;
+		thread->stack_obj = stack->name;
+	}
+#endif
 	self = register_locked(thread, K_OBJ_THREAD);
 	if (self != NULL) {
 		self->flags |= K_OBJ_FLAG_INITIALIZED;
@@ -457,17 +477,30 @@ void z_thread_perms_release(struct k_thread *thread)
 	struct k_object *self = probe_locked(thread);
 	int idx = thread->perm_index;
 
-	/* Dead first: an allocated thread object it held alone may then be reclaimed. */
+	struct k_object *stack = NULL;
+
+	/* Dead first: an allocated thread object or stack it held alone may then be reclaimed. */
 	if (self->name != NULL) {
 		self->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
 	}
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	stack = find_locked(thread->stack_obj);
+	thread->stack_obj = NULL;
+	if (stack != NULL) {
+		stack->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
+	}
+#endif
 	if (idx >= 0) {
 		clear_index_everywhere_locked(idx);
 		clear_bit(index_used, idx);
 		thread->perm_index = -1;
 	}
+	/* They may have been unreferenced already: it had no index, or did not hold them. */
 	if (self->name != NULL) {
-		unref_defer_locked(self); /* it had no index, or nobody else held it */
+		unref_defer_locked(self);
+	}
+	if (stack != NULL) {
+		unref_defer_locked(stack);
 	}
 	k_spin_unlock(&kobj_lock, key);
 }
@@ -478,7 +511,7 @@ void z_thread_perms_release(struct k_thread *thread)
 
 static uint32_t free_ignored;
 
-int z_object_register_alloc(void *obj, enum k_objects type)
+int z_object_register_alloc(void *obj, enum k_objects type, size_t stack_size)
 {
 	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
 	struct k_object *ko;
@@ -502,6 +535,7 @@ int z_object_register_alloc(void *obj, enum k_objects type)
 		memset(ko->perms, 0, sizeof(ko->perms));
 		ko->type = (uint8_t)type;
 		ko->flags = K_OBJ_FLAG_ALLOC;
+		ko->stack_size = (uint32_t)stack_size;
 		if (_current->perm_index >= 0) {
 			set_bit(ko->perms, _current->perm_index);
 		}
@@ -517,7 +551,7 @@ int z_object_unregister_alloc(void *obj)
 	int ret = -ENOENT;
 
 	if (ko != NULL && ko->name != NULL && (ko->flags & K_OBJ_FLAG_ALLOC) != 0U &&
-	    !(ko->type == (uint8_t)K_OBJ_THREAD && (ko->flags & K_OBJ_FLAG_INITIALIZED) != 0U)) {
+	    !in_use(ko)) {
 		if ((ko->flags & Z_OBJ_FLAG_RECLAIM) != 0U) {
 			__atomic_fetch_sub(&reclaim_pending, 1U, __ATOMIC_RELAXED);
 		}
@@ -551,6 +585,32 @@ void *z_object_reclaim_take(void)
 	return mem;
 }
 
+int z_object_thread_create_claim(struct k_thread *thread, const void *stack, size_t stack_size,
+				 int *arg)
+{
+	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
+	struct k_object *t = find_locked(thread);
+	struct k_object *st = find_locked(stack);
+	int ret;
+
+	*arg = 1;
+	ret = k_object_validate(t, K_OBJ_THREAD, _OBJ_INIT_FALSE);
+	if (ret == 0) {
+		*arg = 2;
+		ret = k_object_validate(st, K_OBJ_THREAD_STACK_ELEMENT, _OBJ_INIT_FALSE);
+	}
+	if (ret == 0 && stack_size > st->stack_size) {
+		*arg = 3;
+		ret = -E2BIG;
+	}
+	if (ret == 0) {
+		t->flags |= K_OBJ_FLAG_INITIALIZED;
+		st->flags |= K_OBJ_FLAG_INITIALIZED;
+	}
+	k_spin_unlock(&kobj_lock, key);
+	return ret;
+}
+
 uint32_t z_object_free_ignored_count(void)
 {
 	return __atomic_load_n(&free_ignored, __ATOMIC_RELAXED);
@@ -582,6 +642,8 @@ const char *k_object_type_to_str(enum k_objects type)
 		return "k_mutex";
 	case K_OBJ_THREAD:
 		return "k_thread";
+	case K_OBJ_THREAD_STACK_ELEMENT:
+		return "k_thread_stack";
 	default:
 		return "object";
 	}

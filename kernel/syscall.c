@@ -397,6 +397,59 @@ static uintptr_t v_k_object_alloc_size(uintptr_t id, const uintptr_t *a)
 	return (uintptr_t)k_object_alloc_size((enum k_objects)a[0], (size_t)a[1]);
 }
 
+/*
+ * k_thread_create() from user mode (Zephyr's checks): the new thread must be
+ * K_USER and not K_ESSENTIAL, its priority valid and not more urgent than the
+ * caller's; the thread object granted and not initialised, the stack a
+ * granted stack object not in use and at least stack_size bytes. The object
+ * checks also take both objects, atomically, so two callers cannot create
+ * on the same ones.
+ */
+static uintptr_t v_k_thread_create(uintptr_t id, const uintptr_t *a)
+{
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	struct z_thread_create_args c;
+	char what[48];
+	int arg, ret;
+
+	check_buffer(id, 1, (const void *)a[0], sizeof(c), false);
+	memcpy(&c, (const void *)a[0], sizeof(c));
+	snprintk(what, sizeof(what), "options 0x%x", (unsigned int)c.options);
+	if ((c.options & K_USER) == 0U) {
+		z_syscall_oops(id, 9, what, "a user thread may only create user threads (K_USER)");
+	}
+	if ((c.options & K_ESSENTIAL) != 0U) {
+		z_syscall_oops(id, 9, what, "a user thread cannot create an essential thread");
+	}
+	snprintk(what, sizeof(what), "priority %d", c.prio);
+	if (!z_is_valid_prio(c.prio)) {
+		z_syscall_oops(id, 8, what, "not a valid priority");
+	}
+	if (c.prio < _current->base.prio) {
+		z_syscall_oops(id, 8, what, "more urgent than the caller's own");
+	}
+	ret = z_object_thread_create_claim(c.new_thread, c.stack, c.stack_size, &arg);
+	if (ret == -E2BIG) {
+		snprintk(what, sizeof(what), "stack_size %zu", c.stack_size);
+		z_syscall_oops(id, 3, what, "larger than the stack object");
+	}
+	if (ret != 0) {
+		bool is_stack = arg == 2;
+
+		snprintk(what, sizeof(what), "%s %p", is_stack ? "k_thread_stack" : "k_thread",
+			 is_stack ? (void *)c.stack : (void *)c.new_thread);
+		z_syscall_oops(id, arg, what,
+			       is_stack && ret == -EADDRINUSE ? "in use by a live thread"
+							      : validate_reason(ret));
+	}
+	return (uintptr_t)k_thread_create(c.new_thread, c.stack, c.stack_size, c.entry, c.p1, c.p2,
+					  c.p3, c.prio, c.options, c.delay);
+#else
+	ARG_UNUSED(a);
+	z_syscall_oops(id, 0, NULL, "not callable from user mode");
+#endif
+}
+
 /* printk from user mode: the caller formatted into its own buffer. */
 static uintptr_t v_printk(uintptr_t id, const uintptr_t *a)
 {

@@ -147,7 +147,26 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
 {
 	k_spinlock_key_t key;
 
-	Z_USER_REFUSE(K_SYSCALL_K_THREAD_CREATE);
+	if (Z_USER_TRAP()) {
+		/* Only onto allocated stacks: without them no stack is an object. */
+		if (IS_ENABLED(CONFIG_DYNAMIC_OBJECTS)) {
+			struct z_thread_create_args args = {
+				.new_thread = new_thread,
+				.stack = stack,
+				.stack_size = stack_size,
+				.entry = entry,
+				.p1 = p1,
+				.p2 = p2,
+				.p3 = p3,
+				.prio = prio,
+				.options = options,
+				.delay = delay,
+			};
+
+			return (k_tid_t)z_syscall1(K_SYSCALL_K_THREAD_CREATE_USER, (uintptr_t)&args);
+		}
+		z_user_refuse(K_SYSCALL_K_THREAD_CREATE);
+	}
 	__ASSERT(!arch_is_in_isr(), "k_thread_create() in an ISR");
 	__ASSERT(z_is_valid_prio(prio), "invalid priority %d", prio);
 	__ASSERT(entry != NULL, "no entry point");

@@ -87,6 +87,22 @@ static inline void z_user_refuse(enum z_syscall_id id)
 	} while (0)
 
 /*
+ * k_thread_create()'s ten arguments (eleven words on 32-bit targets) exceed
+ * a kernel call's six: a user caller passes this block, on its own stack,
+ * and the kernel copies it after a read check.
+ */
+struct z_thread_create_args {
+	struct k_thread *new_thread;
+	k_thread_stack_t *stack;
+	size_t stack_size;
+	k_thread_entry_t entry;
+	void *p1, *p2, *p3;
+	int prio;
+	uint32_t options;
+	k_timeout_t delay;
+};
+
+/*
  * A k_timeout_t (64-bit ticks) as two call arguments: on 32-bit targets the
  * high word goes in the second; on 64-bit ones the first holds it all.
  */
@@ -152,16 +168,18 @@ uint32_t z_syscall_oops_count(void);
 #ifdef CONFIG_DYNAMIC_OBJECTS
 
 /*
- * Registry side (kernel/kobject.c). z_object_register_alloc(): a fresh entry
- * for a block just allocated: `type`, K_OBJ_FLAG_ALLOC, only the caller's
- * bit; 0 or -ENOSPC (registry full). z_object_unregister_alloc(): remove an
- * allocated object's entry (the caller then frees the block): 0, or -ENOENT
- * when it is not an allocated object or is a live thread (counted as an
- * ignored free). z_object_reclaim_take(): remove one entry awaiting reclaim
- * and return its block, or NULL. Each O(1) expected except the last,
- * O(registry) when something is pending.
+ * Registry side (kernel/kobject.c):
+ * - z_object_register_alloc(): a fresh entry for a block just allocated:
+ *   `type`, K_OBJ_FLAG_ALLOC, only the caller's bit, and for a stack its
+ *   usable size; 0, or -ENOSPC when the registry is full;
+ * - z_object_unregister_alloc(): remove an allocated object's entry (the
+ *   caller then frees the block); 0, or -ENOENT when it is not an allocated
+ *   object, or is a live thread or a stack in use (counted as ignored);
+ * - z_object_reclaim_take(): remove one entry awaiting reclaim and return its
+ *   block, or NULL.
+ * O(1) expected, except the last: O(registry) when something is pending.
  */
-int z_object_register_alloc(void *obj, enum k_objects type);
+int z_object_register_alloc(void *obj, enum k_objects type, size_t stack_size);
 int z_object_unregister_alloc(void *obj);
 void *z_object_reclaim_take(void);
 

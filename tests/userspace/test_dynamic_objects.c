@@ -630,6 +630,230 @@ static void test_user_thread_object(void **state)
 	check_clean();
 }
 
+/* ---- stacks and k_thread_create() from user mode ------------------------------------------ */
+
+static void test_stack_objects(void **state)
+{
+	uint32_t ignored = z_object_free_ignored_count();
+	k_thread_stack_t *st;
+	struct k_object *ko;
+
+	assert_null(k_object_alloc(K_OBJ_THREAD_STACK_ELEMENT)); /* no natural size */
+	assert_null(k_object_alloc_size(K_OBJ_THREAD_STACK_ELEMENT, 0));
+	assert_null(k_object_alloc_size(K_OBJ_THREAD_STACK_ELEMENT, (1UL << 30) + 1U));
+	st = k_object_alloc_size(K_OBJ_THREAD_STACK_ELEMENT, 1000);
+	assert_non_null(st);
+	assert_true(((uintptr_t)st % Z_THREAD_STACK_OBJ_ALIGN(1000)) == 0U);
+	ko = k_object_find(st);
+	assert_int_equal(ko->type, K_OBJ_THREAD_STACK_ELEMENT);
+	assert_int_equal(ko->stack_size, K_THREAD_STACK_LEN(1000));
+	assert_int_equal(ko->flags, K_OBJ_FLAG_ALLOC);
+	/* A supervisor thread on it: in use until the thread is dead. */
+	k_thread_create(&thread_a, st, 1000, entry_flag, (void *)5, NULL, NULL, USER_PRIO, 0,
+			K_FOREVER);
+	assert_int_equal(k_object_find(st)->flags, K_OBJ_FLAG_ALLOC | K_OBJ_FLAG_INITIALIZED);
+	k_object_free(st);
+	assert_int_equal(z_object_free_ignored_count(), ignored + 1U);
+	k_object_release(st); /* no reference left, but in use: kept */
+	assert_non_null(k_object_find(st));
+	k_thread_start(&thread_a);
+	assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
+	assert_int_equal(seen[0], 5);
+	/* Given back at the thread's death, then freed at the join. */
+	assert_null(k_object_find(st));
+	check_clean();
+}
+
+static K_SEM_DEFINE(child_done, 0, 1);
+
+static void child_entry(void *p1, void *p2, void *p3)
+{
+	struct k_sem *sem = p1;
+
+	seen[4] = k_is_user_context();
+	seen[5] = k_sem_take(sem, K_NO_WAIT); /* inherited from its creator */
+	seen[6] = k_thread_priority_get(k_current_get());
+	seen[7] = (intptr_t)k_object_alloc(K_OBJ_MUTEX); /* the inherited pool */
+	seen[8] = k_current_get() == p2;
+}
+
+static void creator_entry(void *p1, void *p2, void *p3)
+{
+	struct k_thread *t = k_object_alloc(K_OBJ_THREAD);
+	k_thread_stack_t *st = k_object_alloc_size(K_OBJ_THREAD_STACK_ELEMENT, 4096);
+	struct k_sem *sem = k_object_alloc(K_OBJ_SEM);
+
+	seen[0] = t != NULL && st != NULL && sem != NULL;
+	k_sem_init(sem, 1, 1);
+	seen[1] = (intptr_t)k_thread_create(t, st, 4096, child_entry, sem, t, NULL,
+					    USER_PRIO + 1, K_USER | K_INHERIT_PERMS, K_NO_WAIT);
+	seen[2] = k_thread_join(t, K_FOREVER);
+	/* The dead thread object and the free stack take a second thread. */
+	seen[3] = (intptr_t)k_thread_create(t, st, 4096, noop, NULL, NULL, NULL, USER_PRIO,
+					    K_USER, K_NO_WAIT) == (intptr_t)t;
+	seen[9] = k_thread_join(t, K_FOREVER);
+	k_object_release(t);
+	k_object_release(st);
+	k_object_release(sem);
+	step = 1;
+}
+
+static void test_user_thread_create(void **state)
+{
+	unsigned int before = fatal_count;
+
+	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), creator_entry, NULL);
+	k_thread_start(&thread_a);
+	assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
+	assert_int_equal(fatal_count, before);
+	assert_int_equal(step, 1);
+	assert_true(seen[0]);
+	assert_int_not_equal(seen[1], 0);
+	assert_int_equal(seen[2], 0);
+	assert_true(seen[3]);
+	assert_true(seen[4]);
+	assert_int_equal(seen[5], 0);
+	assert_int_equal(seen[6], USER_PRIO + 1);
+	assert_int_not_equal(seen[7], 0);
+	assert_true(seen[8]);
+	assert_int_equal(seen[9], 0);
+	/* Everything was released, the child's mutex went with the child. */
+	check_clean();
+}
+
+static void release_early_entry(void *p1, void *p2, void *p3)
+{
+	struct k_thread *t = k_object_alloc(K_OBJ_THREAD);
+	k_thread_stack_t *st = k_object_alloc_size(K_OBJ_THREAD_STACK_ELEMENT, 2048);
+
+	shared = k_thread_create(t, st, 2048, noop, NULL, NULL, NULL, USER_PRIO, K_USER,
+				 K_NO_WAIT);
+	/* Both stay while the child lives: the thread holds itself, the stack is in use. */
+	k_object_release(t);
+	k_object_release(st);
+	seen[0] = (intptr_t)st;
+	step = 1;
+}
+
+static void test_user_release_while_running(void **state)
+{
+	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), release_early_entry, NULL);
+	k_thread_start(&thread_a);
+	assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
+	assert_int_equal(step, 1);
+	assert_non_null(k_object_find(shared));
+	assert_non_null(k_object_find((void *)seen[0]));
+	assert_int_equal(k_thread_join(shared, K_FOREVER), 0);
+	/* The child's death left both unreferenced; the join freed them. */
+	check_clean();
+}
+
+static uint8_t kernel_buf[128];
+
+static void create_check_entry(void *p1, void *p2, void *p3)
+{
+	int which = (int)(intptr_t)p1;
+	struct k_thread *t = k_object_alloc(K_OBJ_THREAD);
+	k_thread_stack_t *st = k_object_alloc_size(K_OBJ_THREAD_STACK_ELEMENT, 1024);
+	uint32_t opts = K_USER;
+	int prio = USER_PRIO;
+	size_t size = 1024;
+
+	switch (which) {
+	case 0:
+		opts = 0;
+		break;
+	case 1:
+		opts = K_USER | K_ESSENTIAL;
+		break;
+	case 2:
+		prio = USER_PRIO - 1;
+		break;
+	case 3:
+		t = p2; /* main's, not granted */
+		break;
+	case 4:
+		t = k_current_get(); /* live */
+		break;
+	case 5:
+		st = k_object_alloc(K_OBJ_SEM); /* not a stack */
+		break;
+	case 6:
+		/* The stack is taken by an unstarted child. */
+		shared = k_thread_create(t, st, 1024, noop, NULL, NULL, NULL, USER_PRIO, K_USER,
+					 K_FOREVER);
+		t = k_object_alloc(K_OBJ_THREAD);
+		break;
+	case 7:
+		size = K_THREAD_STACK_LEN(1024) + 1U;
+		break;
+	case 8:
+		step = 1;
+		(void)arch_syscall_invoke((uintptr_t)kernel_buf, 0, 0, 0, 0, 0,
+					  K_SYSCALL_K_THREAD_CREATE_USER);
+		step = 2;
+		return;
+	case 9:
+		st = p2; /* main's stack, not granted */
+		break;
+	}
+	step = 1;
+	(void)k_thread_create(t, st, size, noop, NULL, NULL, NULL, prio, opts, K_NO_WAIT);
+	step = 2;
+}
+
+static void test_user_thread_create_checks(void **state)
+{
+	/* Each case: the start of the report, and its reason when it is not in the start. */
+	static const char *const lines[][2] = {
+		{"argument 9 (options 0x0): a user thread may only create user threads (K_USER)",
+		 NULL},
+		{"argument 9 (options 0x5): a user thread cannot create an essential thread", NULL},
+		{"argument 8 (priority 1): more urgent than the caller's own", NULL},
+		{"argument 1 (k_thread 0x", "not granted to the caller"},
+		{"argument 1 (k_thread 0x", "already initialised"},
+		{"argument 2 (k_thread_stack 0x", "not a registered object of that type"},
+		{"argument 2 (k_thread_stack 0x", "in use by a live thread"},
+		{"argument 3 (stack_size 1025): larger than the stack object", NULL},
+		{"argument 1 (buffer 0x", "not readable by the caller"},
+		{"argument 2 (k_thread_stack 0x", "not granted to the caller"},
+	};
+	struct k_thread *main_t = k_object_alloc(K_OBJ_THREAD);
+	k_thread_stack_t *main_st = k_object_alloc_size(K_OBJ_THREAD_STACK_ELEMENT, 1024);
+
+	for (int i = 0; i < (int)ARRAY_SIZE(lines); i++) {
+		unsigned int before = fatal_count;
+		char line[128];
+
+		step = 0;
+		shared = NULL;
+		k_thread_create(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a),
+				create_check_entry, (void *)(intptr_t)i,
+				i == 3 ? (void *)main_t : (void *)main_st, NULL, USER_PRIO, K_USER,
+				K_FOREVER);
+		zmem_test_printk_capture(out, sizeof(out));
+		k_thread_start(&thread_a);
+		assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
+		zmem_test_printk_capture(NULL, 0);
+		assert_int_equal(step, 1);
+		assert_int_equal(fatal_count, before + 1U);
+		snprintf(line, sizeof(line), "zmem: user call k_thread_create: %s", lines[i][0]);
+		if (strstr(out, line) == NULL ||
+		    (lines[i][1] != NULL && strstr(out, lines[i][1]) == NULL)) {
+			fail_msg("case %d: expected '%s' / '%s' in:\n%s", i, line,
+				 lines[i][1] != NULL ? lines[i][1] : "", out);
+		}
+		if (shared != NULL) {
+			/* Case 6's unstarted child: its end frees it and its stack. */
+			k_thread_abort(shared);
+		}
+		assert_null(k_object_find(shared));
+	}
+	k_object_free(main_t);
+	k_object_free(main_st);
+	check_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -649,6 +873,10 @@ int main(void)
 		cmocka_unit_test_setup(test_user_release_then_use, setup),
 		cmocka_unit_test_setup(test_user_free_refused, setup),
 		cmocka_unit_test_setup(test_user_thread_object, setup),
+		cmocka_unit_test_setup(test_stack_objects, setup),
+		cmocka_unit_test_setup(test_user_thread_create, setup),
+		cmocka_unit_test_setup(test_user_release_while_running, setup),
+		cmocka_unit_test_setup(test_user_thread_create_checks, setup),
 		cmocka_unit_test_setup(test_registry_full, setup),
 		/* Last: it registers static objects for good. */
 		cmocka_unit_test_setup(test_remove_keeps_probe_paths, setup),

@@ -31,6 +31,7 @@ enum k_objects {
 	K_OBJ_SEM,
 	K_OBJ_MUTEX,
 	K_OBJ_THREAD,
+	K_OBJ_THREAD_STACK_ELEMENT, /* a stack from k_object_alloc_size() (zmem: only those) */
 	K_OBJ_LAST,
 };
 
@@ -42,7 +43,8 @@ enum k_objects {
  * threads it creates). The object is zeroed, registered as allocated and not
  * initialised (it must be initialised by its API, k_sem_init() for example),
  * and the caller is granted it. Allocatable: K_OBJ_SEM, K_OBJ_MUTEX,
- * K_OBJ_THREAD (k_thread_create() may then create a thread in it).
+ * K_OBJ_THREAD (k_thread_create() may then create a thread in it);
+ * K_OBJ_THREAD_STACK_ELEMENT only through k_object_alloc_size().
  *
  * The object is freed when the last permission on it goes away
  * (k_object_release(), k_object_access_revoke(), or the exit of the last
@@ -62,7 +64,11 @@ void *k_object_alloc(enum k_objects otype);
  * As k_object_alloc(), with `size` bytes. For a fixed-size type, a size
  * smaller than the object gives NULL (zmem: Zephyr would hand out a block
  * too small for the kernel to initialise); a larger one is allowed.
- * Callable from user mode.
+ * K_OBJ_THREAD_STACK_ELEMENT: a thread stack of at least `size` bytes (1 to
+ * 2^30), laid out as K_THREAD_STACK_DEFINE() would (K_THREAD_STACK_LEN(size)
+ * bytes aligned to Z_THREAD_STACK_OBJ_ALIGN(size): a power of two on the
+ * Cortex-M boards), usable with k_thread_create(stack, size, ...) also from
+ * user mode. Callable from user mode.
  */
 void *k_object_alloc_size(enum k_objects otype, size_t size);
 
@@ -175,7 +181,8 @@ static inline void k_object_access_all_grant(const void *object)
 #endif
 
 /* Entry flags. */
-#define K_OBJ_FLAG_INITIALIZED BIT(0) /* the object was initialised (a live thread) */
+/* The object was initialised: for a thread, alive; for a stack, a live thread runs on it. */
+#define K_OBJ_FLAG_INITIALIZED BIT(0)
 #define K_OBJ_FLAG_PUBLIC BIT(1)      /* every thread has access */
 #define K_OBJ_FLAG_ALLOC BIT(2)       /* from k_object_alloc*(): freed with its last permission */
 /*
@@ -191,6 +198,13 @@ struct k_object {
 	uint8_t perms[CONFIG_MAX_THREAD_BYTES]; /* bit i: thread with perm_index i */
 	uint8_t type;                           /* enum k_objects */
 	uint8_t flags;                          /* K_OBJ_FLAG_* */
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	/*
+	 * A stack object's usable bytes (0 for other types). In the padding on
+	 * 64-bit hosts (16 bytes either way); 12 instead of 8 on Cortex-M.
+	 */
+	uint32_t stack_size;
+#endif
 };
 
 /* What k_object_validate() requires of the object's state. */
@@ -257,6 +271,17 @@ size_t z_object_capacity(void);
 const char *k_object_type_to_str(enum k_objects type);
 
 #ifdef CONFIG_DYNAMIC_OBJECTS
+/*
+ * The checks of a k_thread_create() from user mode, made atomic with taking
+ * the objects: `thread` a granted, uninitialised K_OBJ_THREAD; `stack` a
+ * granted K_OBJ_THREAD_STACK_ELEMENT not in use with at least `stack_size`
+ * bytes. On success both are marked initialised (taken) and 0 is returned;
+ * otherwise the k_object_validate() code (-E2BIG: the size) and in *arg the
+ * argument at fault (1: thread, 2: stack, 3: size). O(1) expected.
+ */
+int z_object_thread_create_claim(struct k_thread *thread, const void *stack, size_t stack_size,
+				 int *arg);
+
 /* k_object_free() calls that were ignored (not allocated, already freed, a live thread). */
 uint32_t z_object_free_ignored_count(void);
 
