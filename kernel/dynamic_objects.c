@@ -119,8 +119,8 @@ void k_object_free(void *obj)
 	if (obj == NULL) {
 		return;
 	}
-	z_dynamic_objects_reclaim();
 	if (z_object_unregister_alloc(obj) == 0) {
 		k_free(obj);
 	}
+	z_dynamic_objects_reclaim();
 }

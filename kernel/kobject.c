@@ -427,6 +427,39 @@ static int index_alloc_locked(void)
 	return -1;
 }
 
+/* A stack object (CONFIG_DYNAMIC_OBJECTS) is in use from its thread's creation to its death. */
+static void stack_take_locked(struct k_thread *thread)
+{
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	struct k_object *stack = find_locked((const void *)thread->stack_info.start);
+
+	thread->stack_obj = NULL;
+	if (stack != NULL && stack->type == (uint8_t)K_OBJ_THREAD_STACK_ELEMENT) {
+		stack->flags |= K_OBJ_FLAG_INITIALIZED;
+		thread->stack_obj = stack->name;
+	}
+#else
+	ARG_UNUSED(thread);
+#endif
+}
+
+/* The dead thread's stack object, no longer in use, or NULL. */
+static struct k_object *stack_give_back_locked(struct k_thread *thread)
+{
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	struct k_object *stack = find_locked(thread->stack_obj);
+
+	thread->stack_obj = NULL;
+	if (stack != NULL) {
+		stack->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
+	}
+	return stack;
+#else
+	ARG_UNUSED(thread);
+	return NULL;
+#endif
+}
+
 void z_thread_perms_init(struct k_thread *thread, struct k_thread *parent)
 {
 	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
@@ -435,16 +468,7 @@ void z_thread_perms_init(struct k_thread *thread, struct k_thread *parent)
 
 	statics_locked();
 	thread->perm_index = idx;
-#ifdef CONFIG_DYNAMIC_OBJECTS
-	/* A stack object is in use from now until the thread's death. */
-	struct k_object *stack = find_locked((const void *)thread->stack_info.start);
-
-	thread->stack_obj = NULL;
-	if (stack != NULL && stack->type == (uint8_t)K_OBJ_THREAD_STACK_ELEMENT) {
-		stack->flags |= K_OBJ_FLAG_INITIALIZED;
-		thread->stack_obj = stack->name;
-	}
-#endif
+	stack_take_locked(thread);
 	self = register_locked(thread, K_OBJ_THREAD);
 	if (self != NULL) {
 		self->flags |= K_OBJ_FLAG_INITIALIZED;
@@ -476,20 +500,13 @@ void z_thread_perms_release(struct k_thread *thread)
 	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
 	struct k_object *self = probe_locked(thread);
 	int idx = thread->perm_index;
-
-	struct k_object *stack = NULL;
+	struct k_object *stack;
 
 	/* Dead first: an allocated thread object or stack it held alone may then be reclaimed. */
 	if (self->name != NULL) {
 		self->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
 	}
-#ifdef CONFIG_DYNAMIC_OBJECTS
-	stack = find_locked(thread->stack_obj);
-	thread->stack_obj = NULL;
-	if (stack != NULL) {
-		stack->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
-	}
-#endif
+	stack = stack_give_back_locked(thread);
 	if (idx >= 0) {
 		clear_index_everywhere_locked(idx);
 		clear_bit(index_used, idx);
