@@ -163,7 +163,8 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
 				.delay = delay,
 			};
 
-			return (k_tid_t)z_syscall1(K_SYSCALL_K_THREAD_CREATE_USER, (uintptr_t)&args);
+			return (k_tid_t)z_syscall1(K_SYSCALL_K_THREAD_CREATE_USER,
+						   (uintptr_t)&args);
 		}
 		z_user_refuse(K_SYSCALL_K_THREAD_CREATE);
 	}
