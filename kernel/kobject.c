@@ -8,15 +8,25 @@
  * - capacity CONFIG_ZMEM_KOBJECT_MAX objects in TABLE_SIZE = 2 * capacity
  *   slots, linear probing, so the load never exceeds 1/2 and a lookup takes
  *   1.5 probes on average for a hit and 2.5 for a miss (Knuth's bounds);
- * - entries are never removed (an object's address stays valid; a dead
- *   thread is only marked uninitialised), so an entry's address is stable
- *   and a lookup holds the lock only while probing;
+ * - entries are removed only for allocated objects (CONFIG_DYNAMIC_OBJECTS),
+ *   by backward shifting (Knuth's Algorithm R: no tombstones, so the probe
+ *   bounds above hold whatever the history); that moves other entries, so
+ *   the kernel reads an entry only under kobj_lock (k_object_find()'s
+ *   pointer is for tests and single-threaded callers). A dead thread is
+ *   only marked uninitialised;
  * - a full registry refuses the object with a console line naming it and
  *   the option to raise; that object is then unusable from user mode.
  * Thread indices: CONFIG_MAX_THREAD_BYTES * 8 of them (16 by default); a
  * thread holds one from creation to death, and its bit is cleared in every
  * object when it is taken and when it is given back.
- * Lock order: the scheduler lock (thread exit), then kobj_lock.
+ * Allocated objects (K_OBJ_FLAG_ALLOC): the permission bits double as
+ * references. When the last bit goes (revoke, release) the entry is removed
+ * under the lock and the memory freed after it; when it goes at a thread's
+ * exit (scheduler lock held, where the heap may not be entered) the entry is
+ * only flagged Z_OBJ_FLAG_RECLAIM, and z_dynamic_objects_reclaim() frees it
+ * at the next join, abort, k_object_alloc*() or k_object_free().
+ * Lock order: the scheduler lock (thread exit), then kobj_lock; the heap's
+ * lock is never taken under kobj_lock.
  */
 #include <errno.h>
 #include <string.h>
@@ -37,9 +47,13 @@
 
 static struct k_object table[TABLE_SIZE];
 static size_t used;
+/* Entries flagged Z_OBJ_FLAG_RECLAIM; written under kobj_lock, read without it. */
+static size_t reclaim_pending;
 static uint8_t index_used[CONFIG_MAX_THREAD_BYTES];
 static bool statics_done;
 static struct k_spinlock kobj_lock;
+
+static void statics_locked(void);
 
 static size_t hash(const void *obj)
 {
@@ -60,6 +74,51 @@ static struct k_object *probe_locked(const void *obj)
 	return &table[i];
 }
 
+/* The live entry of `obj`, or NULL (unknown, or an allocated object awaiting its free). */
+static struct k_object *find_locked(const void *obj)
+{
+	struct k_object *ko;
+
+	if (obj == NULL) {
+		return NULL;
+	}
+	statics_locked();
+	ko = probe_locked(obj);
+	if (ko->name == NULL || (ko->flags & Z_OBJ_FLAG_RECLAIM) != 0U) {
+		return NULL;
+	}
+	return ko;
+}
+
+/*
+ * Take `ko` out of the table (Knuth's Algorithm R for linear probing): each
+ * later entry of the cluster whose home slot is not cyclically in (hole,
+ * its slot] moves back into the hole, so every probe path stays unbroken.
+ * O(cluster length): 1.5 slots expected at load 1/2.
+ */
+static void remove_locked(struct k_object *ko)
+{
+	size_t hole = (size_t)(ko - table);
+	size_t j = hole;
+
+	for (;;) {
+		size_t home;
+
+		j = j + 1U == TABLE_SIZE ? 0U : j + 1U;
+		if (table[j].name == NULL) {
+			break;
+		}
+		home = hash(table[j].name);
+		if (hole <= j ? (hole < home && home <= j) : (hole < home || home <= j)) {
+			continue; /* its path does not cross the hole */
+		}
+		table[hole] = table[j];
+		hole = j;
+	}
+	memset(&table[hole], 0, sizeof(table[hole]));
+	__atomic_store_n(&used, used - 1U, __ATOMIC_RELAXED);
+}
+
 static void set_bit(uint8_t *map, int i)
 {
 	map[i / 8] |= (uint8_t)BIT(i % 8);
@@ -75,6 +134,66 @@ static bool test_bit(const uint8_t *map, int i)
 	return (map[i / 8] & BIT(i % 8)) != 0U;
 }
 
+static bool no_perms(const struct k_object *ko)
+{
+	for (size_t i = 0; i < sizeof(ko->perms); i++) {
+		if (ko->perms[i] != 0U) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A live thread, or a stack a live thread runs on: its storage is never freed under it. */
+static bool in_use(const struct k_object *ko)
+{
+	return (ko->type == (uint8_t)K_OBJ_THREAD ||
+		ko->type == (uint8_t)K_OBJ_THREAD_STACK_ELEMENT) &&
+	       (ko->flags & K_OBJ_FLAG_INITIALIZED) != 0U;
+}
+
+/*
+ * An allocated object nobody holds any more: not public, no bit set, and not
+ * in use (a thread or a stack qualifies once its thread is dead).
+ */
+static bool unreferenced(const struct k_object *ko)
+{
+	if (!IS_ENABLED(CONFIG_DYNAMIC_OBJECTS) ||
+	    (ko->flags & (K_OBJ_FLAG_ALLOC | K_OBJ_FLAG_PUBLIC | Z_OBJ_FLAG_RECLAIM)) !=
+		    K_OBJ_FLAG_ALLOC) {
+		return false;
+	}
+	if (in_use(ko)) {
+		return false;
+	}
+	return no_perms(ko);
+}
+
+/* Thread exit (scheduler lock held): an unreferenced object waits for the reclaim. */
+static void unref_defer_locked(struct k_object *ko)
+{
+	if (unreferenced(ko)) {
+		ko->flags |= Z_OBJ_FLAG_RECLAIM;
+		__atomic_fetch_add(&reclaim_pending, 1U, __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * Revoke or release: an unreferenced object leaves the table now; returns
+ * its memory for the caller to free after unlocking, or NULL.
+ */
+static void *unref_take_locked(struct k_object *ko)
+{
+	void *mem;
+
+	if (!unreferenced(ko)) {
+		return NULL;
+	}
+	mem = (void *)ko->name;
+	remove_locked(ko);
+	return mem;
+}
+
 static struct k_object *register_locked(const void *obj, enum k_objects type)
 {
 	struct k_object *ko = probe_locked(obj);
@@ -83,14 +202,20 @@ static struct k_object *register_locked(const void *obj, enum k_objects type)
 		if (used == CONFIG_ZMEM_KOBJECT_MAX) {
 			return NULL;
 		}
-		used++;
+		__atomic_store_n(&used, used + 1U, __ATOMIC_RELAXED);
 		ko->name = obj;
 		ko->type = (uint8_t)type;
 	} else if (ko->type != (uint8_t)type) {
-		/* The memory now holds another object: nobody inherits the old grants. */
+		/*
+		 * The memory now holds another object: nobody inherits the old
+		 * grants. An allocated block stays allocated (k_object_free()).
+		 */
 		memset(ko->perms, 0, sizeof(ko->perms));
-		ko->flags = 0U;
+		ko->flags &= (uint8_t)(K_OBJ_FLAG_ALLOC | Z_OBJ_FLAG_RECLAIM);
 		ko->type = (uint8_t)type;
+#ifdef CONFIG_DYNAMIC_OBJECTS
+		ko->stack_size = 0U;
+#endif
 	}
 	return ko;
 }
@@ -155,29 +280,22 @@ struct k_object *z_object_register(const void *obj, enum k_objects type)
 
 struct k_object *k_object_find(const void *obj)
 {
-	k_spinlock_key_t key;
-	struct k_object *ko;
+	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
+	struct k_object *ko = find_locked(obj);
 
-	if (obj == NULL) {
-		return NULL;
-	}
-	key = k_spin_lock(&kobj_lock);
-	statics_locked();
-	ko = probe_locked(obj);
 	k_spin_unlock(&kobj_lock, key);
-	return ko->name != NULL ? ko : NULL;
+	return ko;
 }
 
 static void set_flags(const void *obj, uint8_t set, uint8_t clear)
 {
-	struct k_object *ko = k_object_find(obj);
+	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
+	struct k_object *ko = find_locked(obj);
 
 	if (ko != NULL) {
-		k_spinlock_key_t key = k_spin_lock(&kobj_lock);
-
 		ko->flags = (uint8_t)((ko->flags & ~clear) | set);
-		k_spin_unlock(&kobj_lock, key);
 	}
+	k_spin_unlock(&kobj_lock, key);
 }
 
 void k_object_init(const void *obj)
@@ -216,10 +334,20 @@ int k_object_validate(struct k_object *ko, enum k_objects otype, enum _obj_init_
 	return 0;
 }
 
+int z_object_validate_addr(const void *obj, enum k_objects otype, enum _obj_init_check init)
+{
+	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
+	int ret = k_object_validate(find_locked(obj), otype, init);
+
+	k_spin_unlock(&kobj_lock, key);
+	return ret;
+}
+
 /* ---- the permission API ---------------------------------------------------- */
 
 void k_object_access_grant(const void *object, struct k_thread *thread)
 {
+	k_spinlock_key_t key;
 	struct k_object *ko;
 
 	if (Z_USER_TRAP()) {
@@ -227,26 +355,36 @@ void k_object_access_grant(const void *object, struct k_thread *thread)
 				 (uintptr_t)thread);
 		return;
 	}
-	ko = k_object_find(object);
-	if (ko != NULL && thread != NULL && thread->perm_index >= 0) {
-		k_spinlock_key_t key = k_spin_lock(&kobj_lock);
-
-		set_bit(ko->perms, thread->perm_index);
-		k_spin_unlock(&kobj_lock, key);
+	if (thread == NULL || thread->perm_index < 0) {
+		return;
 	}
+	key = k_spin_lock(&kobj_lock);
+	ko = find_locked(object);
+	if (ko != NULL) {
+		set_bit(ko->perms, thread->perm_index);
+	}
+	k_spin_unlock(&kobj_lock, key);
 }
 
 void k_object_access_revoke(const void *object, struct k_thread *thread)
 {
+	k_spinlock_key_t key;
 	struct k_object *ko;
+	void *mem = NULL;
 
 	Z_USER_REFUSE(K_SYSCALL_K_OBJECT_ACCESS_REVOKE);
-	ko = k_object_find(object);
-	if (ko != NULL && thread != NULL && thread->perm_index >= 0) {
-		k_spinlock_key_t key = k_spin_lock(&kobj_lock);
-
+	if (thread == NULL || thread->perm_index < 0) {
+		return;
+	}
+	key = k_spin_lock(&kobj_lock);
+	ko = find_locked(object);
+	if (ko != NULL) {
 		clear_bit(ko->perms, thread->perm_index);
-		k_spin_unlock(&kobj_lock, key);
+		mem = unref_take_locked(ko);
+	}
+	k_spin_unlock(&kobj_lock, key);
+	if (mem != NULL) {
+		z_dynamic_object_free_memory(mem);
 	}
 }
 
@@ -270,7 +408,10 @@ void k_object_access_all_grant(const void *object)
 static void clear_index_everywhere_locked(int idx)
 {
 	for (size_t i = 0; i < TABLE_SIZE; i++) {
-		clear_bit(table[i].perms, idx);
+		if (table[i].name != NULL && test_bit(table[i].perms, idx)) {
+			clear_bit(table[i].perms, idx);
+			unref_defer_locked(&table[i]);
+		}
 	}
 }
 
@@ -286,6 +427,39 @@ static int index_alloc_locked(void)
 	return -1;
 }
 
+/* A stack object (CONFIG_DYNAMIC_OBJECTS) is in use from its thread's creation to its death. */
+static void stack_take_locked(struct k_thread *thread)
+{
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	struct k_object *stack = find_locked((const void *)thread->stack_info.start);
+
+	thread->stack_obj = NULL;
+	if (stack != NULL && stack->type == (uint8_t)K_OBJ_THREAD_STACK_ELEMENT) {
+		stack->flags |= K_OBJ_FLAG_INITIALIZED;
+		thread->stack_obj = stack->name;
+	}
+#else
+	ARG_UNUSED(thread);
+#endif
+}
+
+/* The dead thread's stack object, no longer in use, or NULL. */
+static struct k_object *stack_give_back_locked(struct k_thread *thread)
+{
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	struct k_object *stack = find_locked(thread->stack_obj);
+
+	thread->stack_obj = NULL;
+	if (stack != NULL) {
+		stack->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
+	}
+	return stack;
+#else
+	ARG_UNUSED(thread);
+	return NULL;
+#endif
+}
+
 void z_thread_perms_init(struct k_thread *thread, struct k_thread *parent)
 {
 	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
@@ -294,6 +468,7 @@ void z_thread_perms_init(struct k_thread *thread, struct k_thread *parent)
 
 	statics_locked();
 	thread->perm_index = idx;
+	stack_take_locked(thread);
 	self = register_locked(thread, K_OBJ_THREAD);
 	if (self != NULL) {
 		self->flags |= K_OBJ_FLAG_INITIALIZED;
@@ -325,17 +500,145 @@ void z_thread_perms_release(struct k_thread *thread)
 	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
 	struct k_object *self = probe_locked(thread);
 	int idx = thread->perm_index;
+	struct k_object *stack;
 
+	/* Dead first: an allocated thread object or stack it held alone may then be reclaimed. */
+	if (self->name != NULL) {
+		self->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
+	}
+	stack = stack_give_back_locked(thread);
 	if (idx >= 0) {
 		clear_index_everywhere_locked(idx);
 		clear_bit(index_used, idx);
 		thread->perm_index = -1;
 	}
+	/* They may have been unreferenced already: it had no index, or did not hold them. */
 	if (self->name != NULL) {
-		self->flags &= (uint8_t)~K_OBJ_FLAG_INITIALIZED;
+		unref_defer_locked(self);
+	}
+	if (stack != NULL) {
+		unref_defer_locked(stack);
 	}
 	k_spin_unlock(&kobj_lock, key);
 }
+
+/* ---- allocated objects (CONFIG_DYNAMIC_OBJECTS) -------------------------------- */
+
+#ifdef CONFIG_DYNAMIC_OBJECTS
+
+static uint32_t free_ignored;
+
+int z_object_register_alloc(void *obj, enum k_objects type, size_t stack_size)
+{
+	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
+	struct k_object *ko;
+	int ret = 0;
+
+	statics_locked();
+	ko = probe_locked(obj);
+	if (ko->name == NULL && used == CONFIG_ZMEM_KOBJECT_MAX) {
+		ret = -ENOSPC;
+	} else {
+		if (ko->name == NULL) {
+			__atomic_store_n(&used, used + 1U, __ATOMIC_RELAXED);
+			ko->name = obj;
+		}
+		/*
+		 * A stale entry (memory freed without unregistering, such as a
+		 * k_sem_init()'d k_malloc block) keeps nothing. It cannot be
+		 * one awaiting reclaim: that block is still allocated.
+		 */
+		__ASSERT((ko->flags & Z_OBJ_FLAG_RECLAIM) == 0U, "block %p allocated twice", obj);
+		memset(ko->perms, 0, sizeof(ko->perms));
+		ko->type = (uint8_t)type;
+		ko->flags = K_OBJ_FLAG_ALLOC;
+		ko->stack_size = (uint32_t)stack_size;
+		if (_current->perm_index >= 0) {
+			set_bit(ko->perms, _current->perm_index);
+		}
+	}
+	k_spin_unlock(&kobj_lock, key);
+	return ret;
+}
+
+int z_object_unregister_alloc(void *obj)
+{
+	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
+	struct k_object *ko = obj != NULL ? probe_locked(obj) : NULL;
+	int ret = -ENOENT;
+
+	if (ko != NULL && ko->name != NULL && (ko->flags & K_OBJ_FLAG_ALLOC) != 0U &&
+	    !in_use(ko)) {
+		if ((ko->flags & Z_OBJ_FLAG_RECLAIM) != 0U) {
+			__atomic_fetch_sub(&reclaim_pending, 1U, __ATOMIC_RELAXED);
+		}
+		remove_locked(ko);
+		ret = 0;
+	} else {
+		__atomic_fetch_add(&free_ignored, 1U, __ATOMIC_RELAXED);
+	}
+	k_spin_unlock(&kobj_lock, key);
+	return ret;
+}
+
+void *z_object_reclaim_take(void)
+{
+	k_spinlock_key_t key;
+	void *mem = NULL;
+
+	if (__atomic_load_n(&reclaim_pending, __ATOMIC_RELAXED) == 0U) {
+		return NULL;
+	}
+	key = k_spin_lock(&kobj_lock);
+	for (size_t i = 0; reclaim_pending > 0U && i < TABLE_SIZE; i++) {
+		if ((table[i].flags & Z_OBJ_FLAG_RECLAIM) != 0U) {
+			mem = (void *)table[i].name;
+			__atomic_fetch_sub(&reclaim_pending, 1U, __ATOMIC_RELAXED);
+			remove_locked(&table[i]);
+			break;
+		}
+	}
+	k_spin_unlock(&kobj_lock, key);
+	return mem;
+}
+
+int z_object_thread_create_claim(struct k_thread *thread, const void *stack, size_t stack_size,
+				 int *arg)
+{
+	k_spinlock_key_t key = k_spin_lock(&kobj_lock);
+	struct k_object *t = find_locked(thread);
+	struct k_object *st = find_locked(stack);
+	int ret;
+
+	*arg = 1;
+	ret = k_object_validate(t, K_OBJ_THREAD, _OBJ_INIT_FALSE);
+	if (ret == 0) {
+		*arg = 2;
+		ret = k_object_validate(st, K_OBJ_THREAD_STACK_ELEMENT, _OBJ_INIT_FALSE);
+	}
+	if (ret == 0 && stack_size > st->stack_size) {
+		*arg = 3;
+		ret = -E2BIG;
+	}
+	if (ret == 0) {
+		t->flags |= K_OBJ_FLAG_INITIALIZED;
+		st->flags |= K_OBJ_FLAG_INITIALIZED;
+	}
+	k_spin_unlock(&kobj_lock, key);
+	return ret;
+}
+
+uint32_t z_object_free_ignored_count(void)
+{
+	return __atomic_load_n(&free_ignored, __ATOMIC_RELAXED);
+}
+
+size_t z_object_reclaim_pending(void)
+{
+	return __atomic_load_n(&reclaim_pending, __ATOMIC_RELAXED);
+}
+
+#endif /* CONFIG_DYNAMIC_OBJECTS */
 
 size_t z_object_count(void)
 {
@@ -356,6 +659,8 @@ const char *k_object_type_to_str(enum k_objects type)
 		return "k_mutex";
 	case K_OBJ_THREAD:
 		return "k_thread";
+	case K_OBJ_THREAD_STACK_ELEMENT:
+		return "k_thread_stack";
 	default:
 		return "object";
 	}

@@ -75,12 +75,11 @@ static const char *validate_reason(int ret)
 	}
 }
 
-/* The object check of every call; returns its entry (never NULL). */
-static struct k_object *check_obj(uintptr_t id, int arg, const void *obj, enum k_objects type,
-				  enum _obj_init_check init)
+/* The object check of every call (lookup and check under the registry's lock). */
+static void check_obj(uintptr_t id, int arg, const void *obj, enum k_objects type,
+		      enum _obj_init_check init)
 {
-	struct k_object *ko = k_object_find(obj);
-	int ret = k_object_validate(ko, type, init);
+	int ret = z_object_validate_addr(obj, type, init);
 
 	if (unlikely(ret != 0)) {
 		char what[48];
@@ -88,7 +87,6 @@ static struct k_object *check_obj(uintptr_t id, int arg, const void *obj, enum k
 		snprintk(what, sizeof(what), "%s %p", k_object_type_to_str(type), obj);
 		z_syscall_oops(id, arg, what, validate_reason(ret));
 	}
-	return ko;
 }
 
 /*
@@ -98,13 +96,13 @@ static struct k_object *check_obj(uintptr_t id, int arg, const void *obj, enum k
  */
 static bool check_live_thread(uintptr_t id, int arg, struct k_thread *thread)
 {
-	int ret = k_object_validate(k_object_find(thread), K_OBJ_THREAD, _OBJ_INIT_TRUE);
+	int ret = z_object_validate_addr(thread, K_OBJ_THREAD, _OBJ_INIT_TRUE);
 
 	if (ret == -EINVAL) {
 		return false;
 	}
 	if (ret != 0) {
-		(void)check_obj(id, arg, thread, K_OBJ_THREAD, _OBJ_INIT_TRUE);
+		check_obj(id, arg, thread, K_OBJ_THREAD, _OBJ_INIT_TRUE);
 	}
 	return true;
 }
@@ -159,33 +157,33 @@ typedef uintptr_t (*handler_t)(uintptr_t id, const uintptr_t *a);
 
 static uintptr_t v_k_sem_init(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_ANY);
+	check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_ANY);
 	return (uintptr_t)k_sem_init(SEM(0), (unsigned int)a[1], (unsigned int)a[2]);
 }
 
 static uintptr_t v_k_sem_take(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
+	check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
 	return (uintptr_t)k_sem_take(SEM(0), z_timeout_from_args(a[1], a[2]));
 }
 
 static uintptr_t v_k_sem_give(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
+	check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
 	k_sem_give(SEM(0));
 	return 0;
 }
 
 static uintptr_t v_k_sem_reset(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
+	check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
 	k_sem_reset(SEM(0));
 	return 0;
 }
 
 static uintptr_t v_k_sem_count_get(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
+	check_obj(id, 1, SEM(0), K_OBJ_SEM, _OBJ_INIT_TRUE);
 	return k_sem_count_get(SEM(0));
 }
 
@@ -193,19 +191,19 @@ static uintptr_t v_k_sem_count_get(uintptr_t id, const uintptr_t *a)
 
 static uintptr_t v_k_mutex_init(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_ANY);
+	check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_ANY);
 	return (uintptr_t)k_mutex_init(MUTEX(0));
 }
 
 static uintptr_t v_k_mutex_lock(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_TRUE);
+	check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_TRUE);
 	return (uintptr_t)k_mutex_lock(MUTEX(0), z_timeout_from_args(a[1], a[2]));
 }
 
 static uintptr_t v_k_mutex_unlock(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_TRUE);
+	check_obj(id, 1, MUTEX(0), K_OBJ_MUTEX, _OBJ_INIT_TRUE);
 	return (uintptr_t)k_mutex_unlock(MUTEX(0));
 }
 
@@ -238,7 +236,7 @@ static uintptr_t v_k_yield(uintptr_t id, const uintptr_t *a)
 
 static uintptr_t v_k_wakeup(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
+	check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
 	k_wakeup(THREAD(0));
 	return 0;
 }
@@ -269,7 +267,7 @@ static uintptr_t v_k_is_preempt_thread(uintptr_t id, const uintptr_t *a)
 
 static uintptr_t v_k_thread_start(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
+	check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
 	k_thread_start(THREAD(0));
 	return 0;
 }
@@ -299,7 +297,7 @@ static uintptr_t v_k_thread_abort(uintptr_t id, const uintptr_t *a)
 
 static uintptr_t v_k_thread_priority_get(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
+	check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
 	return (uintptr_t)(intptr_t)k_thread_priority_get(THREAD(0));
 }
 
@@ -308,7 +306,7 @@ static uintptr_t v_k_thread_priority_set(uintptr_t id, const uintptr_t *a)
 	int prio = (int)(intptr_t)a[1];
 	char what[24];
 
-	(void)check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
+	check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
 	snprintk(what, sizeof(what), "priority %d", prio);
 	if (!z_is_valid_prio(prio)) {
 		z_syscall_oops(id, 2, what, "not a valid priority");
@@ -328,7 +326,7 @@ static uintptr_t v_k_thread_name_set(uintptr_t id, const uintptr_t *a)
 		return (uintptr_t)-ENOSYS;
 	}
 	if (THREAD(0) != NULL) {
-		(void)check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
+		check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
 	}
 	/* As in Zephyr: an unreadable name is an error code, not an oops. */
 	if (user_string_copy(name, (const char *)a[1], sizeof(name)) != 0) {
@@ -342,7 +340,7 @@ static uintptr_t v_k_thread_name_copy(uintptr_t id, const uintptr_t *a)
 	if (!IS_ENABLED(CONFIG_THREAD_NAME)) {
 		return (uintptr_t)-ENOSYS;
 	}
-	(void)check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
+	check_obj(id, 1, THREAD(0), K_OBJ_THREAD, _OBJ_INIT_TRUE);
 	check_buffer(id, 2, (void *)a[1], (size_t)a[2], true);
 	return (uintptr_t)k_thread_name_copy(THREAD(0), (char *)a[1], (size_t)a[2]);
 }
@@ -363,17 +361,93 @@ static uintptr_t v_k_thread_custom_data_get(uintptr_t id, const uintptr_t *a)
 
 static uintptr_t v_k_object_access_grant(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 2, THREAD(1), K_OBJ_THREAD, _OBJ_INIT_ANY);
-	(void)check_obj(id, 1, (const void *)a[0], K_OBJ_ANY, _OBJ_INIT_ANY);
+	check_obj(id, 2, THREAD(1), K_OBJ_THREAD, _OBJ_INIT_ANY);
+	check_obj(id, 1, (const void *)a[0], K_OBJ_ANY, _OBJ_INIT_ANY);
 	k_object_access_grant((const void *)a[0], THREAD(1));
 	return 0;
 }
 
 static uintptr_t v_k_object_release(uintptr_t id, const uintptr_t *a)
 {
-	(void)check_obj(id, 1, (const void *)a[0], K_OBJ_ANY, _OBJ_INIT_ANY);
+	check_obj(id, 1, (const void *)a[0], K_OBJ_ANY, _OBJ_INIT_ANY);
 	k_object_release((const void *)a[0]);
 	return 0;
+}
+
+/*
+ * Nothing to check (Zephyr checks nothing either): the type is the
+ * implementation's business and the memory comes from the caller's own pool.
+ * A type word beyond the enum is refused here, before it is narrowed.
+ */
+static uintptr_t v_k_object_alloc(uintptr_t id, const uintptr_t *a)
+{
+	ARG_UNUSED(id);
+	if (a[0] >= (uintptr_t)K_OBJ_LAST) {
+		return 0;
+	}
+	return (uintptr_t)k_object_alloc((enum k_objects)a[0]);
+}
+
+static uintptr_t v_k_object_alloc_size(uintptr_t id, const uintptr_t *a)
+{
+	ARG_UNUSED(id);
+	if (a[0] >= (uintptr_t)K_OBJ_LAST) {
+		return 0;
+	}
+	return (uintptr_t)k_object_alloc_size((enum k_objects)a[0], (size_t)a[1]);
+}
+
+/*
+ * k_thread_create() from user mode (Zephyr's checks): the new thread must be
+ * K_USER and not K_ESSENTIAL, its priority valid and not more urgent than the
+ * caller's; the thread object granted and not initialised, the stack a
+ * granted stack object not in use and at least stack_size bytes. The object
+ * checks also take both objects, atomically, so two callers cannot create
+ * on the same ones.
+ */
+static uintptr_t v_k_thread_create(uintptr_t id, const uintptr_t *a)
+{
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	struct z_thread_create_args c;
+	char what[48];
+	int arg, ret;
+
+	check_buffer(id, 1, (const void *)a[0], sizeof(c), false);
+	memcpy(&c, (const void *)a[0], sizeof(c));
+	snprintk(what, sizeof(what), "options 0x%x", (unsigned int)c.options);
+	if ((c.options & K_USER) == 0U) {
+		z_syscall_oops(id, 9, what, "a user thread may only create user threads (K_USER)");
+	}
+	if ((c.options & K_ESSENTIAL) != 0U) {
+		z_syscall_oops(id, 9, what, "a user thread cannot create an essential thread");
+	}
+	snprintk(what, sizeof(what), "priority %d", c.prio);
+	if (!z_is_valid_prio(c.prio)) {
+		z_syscall_oops(id, 8, what, "not a valid priority");
+	}
+	if (c.prio < _current->base.prio) {
+		z_syscall_oops(id, 8, what, "more urgent than the caller's own");
+	}
+	ret = z_object_thread_create_claim(c.new_thread, c.stack, c.stack_size, &arg);
+	if (ret == -E2BIG) {
+		snprintk(what, sizeof(what), "stack_size %zu", c.stack_size);
+		z_syscall_oops(id, 3, what, "larger than the stack object");
+	}
+	if (ret != 0) {
+		bool is_stack = arg == 2;
+
+		snprintk(what, sizeof(what), "%s %p", is_stack ? "k_thread_stack" : "k_thread",
+			 is_stack ? (void *)c.stack : (void *)c.new_thread);
+		z_syscall_oops(id, arg, what,
+			       is_stack && ret == -EADDRINUSE ? "in use by a live thread"
+							      : validate_reason(ret));
+	}
+	return (uintptr_t)k_thread_create(c.new_thread, c.stack, c.stack_size, c.entry, c.p1, c.p2,
+					  c.p3, c.prio, c.options, c.delay);
+#else
+	ARG_UNUSED(a);
+	z_syscall_oops(id, 0, NULL, "not callable from user mode");
+#endif
 }
 
 /* printk from user mode: the caller formatted into its own buffer. */

@@ -147,7 +147,27 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
 {
 	k_spinlock_key_t key;
 
-	Z_USER_REFUSE(K_SYSCALL_K_THREAD_CREATE);
+	if (Z_USER_TRAP()) {
+		/* Only onto allocated stacks: without them no stack is an object. */
+		if (IS_ENABLED(CONFIG_DYNAMIC_OBJECTS)) {
+			struct z_thread_create_args args = {
+				.new_thread = new_thread,
+				.stack = stack,
+				.stack_size = stack_size,
+				.entry = entry,
+				.p1 = p1,
+				.p2 = p2,
+				.p3 = p3,
+				.prio = prio,
+				.options = options,
+				.delay = delay,
+			};
+
+			return (k_tid_t)z_syscall1(K_SYSCALL_K_THREAD_CREATE_USER,
+						   (uintptr_t)&args);
+		}
+		z_user_refuse(K_SYSCALL_K_THREAD_CREATE);
+	}
 	__ASSERT(!arch_is_in_isr(), "k_thread_create() in an ISR");
 	__ASSERT(z_is_valid_prio(prio), "invalid priority %d", prio);
 	__ASSERT(entry != NULL, "no entry point");
@@ -220,9 +240,13 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout)
 		ret = -EDEADLK;
 	} else {
 		z_pend_current_locked(&thread->join_queue, timeout);
-		return z_swap_locked(key.key);
+		ret = z_swap_locked(key.key);
+		/* Objects the dead thread held alone are freed here, with no lock held. */
+		z_dynamic_objects_reclaim();
+		return ret;
 	}
 	k_spin_unlock(&_sched_spinlock, key);
+	z_dynamic_objects_reclaim();
 	return ret;
 }
 
@@ -300,6 +324,7 @@ void k_thread_abort(k_tid_t thread)
 	z_spin_acquire(&_sched_spinlock);
 	wake_joiners_locked(thread);
 	z_reschedule(&_sched_spinlock, key);
+	z_dynamic_objects_reclaim();
 }
 
 FUNC_NORETURN void z_thread_entry(struct k_thread *thread)

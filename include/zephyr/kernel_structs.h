@@ -154,6 +154,10 @@ struct k_thread {
 	int perm_index;
 	/* Port-owned user-mode state (privileged stack, fault recovery, ...). */
 	void *arch_user;
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	/* The stack object it runs on (k_object_alloc_size()), or NULL; given back at exit. */
+	const void *stack_obj;
+#endif
 #endif
 };
 

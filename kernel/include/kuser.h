@@ -87,6 +87,22 @@ static inline void z_user_refuse(enum z_syscall_id id)
 	} while (0)
 
 /*
+ * k_thread_create()'s ten arguments (eleven words on 32-bit targets) exceed
+ * a kernel call's six: a user caller passes this block, on its own stack,
+ * and the kernel copies it after a read check.
+ */
+struct z_thread_create_args {
+	struct k_thread *new_thread;
+	k_thread_stack_t *stack;
+	size_t stack_size;
+	k_thread_entry_t entry;
+	void *p1, *p2, *p3;
+	int prio;
+	uint32_t options;
+	k_timeout_t delay;
+};
+
+/*
  * A k_timeout_t (64-bit ticks) as two call arguments: on 32-bit targets the
  * high word goes in the second; on 64-bit ones the first holds it all.
  */
@@ -146,5 +162,49 @@ FUNC_NORETURN void z_syscall_oops(uintptr_t id, int arg, const char *what, const
 uint32_t z_syscall_oops_count(void);
 
 #endif /* CONFIG_USERSPACE */
+
+/* ---- allocated kernel objects (CONFIG_DYNAMIC_OBJECTS) ------------------ */
+
+#ifdef CONFIG_DYNAMIC_OBJECTS
+
+/*
+ * Registry side (kernel/kobject.c):
+ * - z_object_register_alloc(): a fresh entry for a block just allocated:
+ *   `type`, K_OBJ_FLAG_ALLOC, only the caller's bit, and for a stack its
+ *   usable size; 0, or -ENOSPC when the registry is full;
+ * - z_object_unregister_alloc(): remove an allocated object's entry (the
+ *   caller then frees the block); 0, or -ENOENT when it is not an allocated
+ *   object, or is a live thread or a stack in use (counted as ignored);
+ * - z_object_reclaim_take(): remove one entry awaiting reclaim and return its
+ *   block, or NULL.
+ * O(1) expected, except the last: O(registry) when something is pending.
+ */
+int z_object_register_alloc(void *obj, enum k_objects type, size_t stack_size);
+int z_object_unregister_alloc(void *obj);
+void *z_object_reclaim_take(void);
+
+/* Give an allocated object's block back to its pool (kernel/dynamic_objects.c). */
+void z_dynamic_object_free_memory(void *obj);
+
+/*
+ * Free every allocated object whose last permission went away at a thread
+ * exit. Called where no spinlock is held: after k_thread_join() and
+ * k_thread_abort(), and by k_object_alloc*() and k_object_free(). O(1) when
+ * nothing is pending.
+ */
+void z_dynamic_objects_reclaim(void);
+
+#else
+
+static inline void z_dynamic_object_free_memory(void *obj)
+{
+	ARG_UNUSED(obj);
+}
+
+static inline void z_dynamic_objects_reclaim(void)
+{
+}
+
+#endif /* CONFIG_DYNAMIC_OBJECTS */
 
 #endif /* ZMEM_KERNEL_INCLUDE_KUSER_H_ */

@@ -52,6 +52,11 @@ extern "C" {
  * resource pool. When entry returns the thread exits, as if aborted.
  * Returns new_thread. Not from an ISR. O(threads) for the host resources.
  * On native_sim a host out of threads is a fatal error (kernel panic).
+ * From user mode (CONFIG_DYNAMIC_OBJECTS; refused without it) the caller
+ * must hold `new_thread` (not initialised) and `stack`, a stack object from
+ * k_object_alloc_size() not in use with at least stack_size bytes; options
+ * must include K_USER and not K_ESSENTIAL, and prio may not be more urgent
+ * than the caller's. Any failed check is a kernel oops.
  */
 k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, size_t stack_size,
 			k_thread_entry_t entry, void *p1, void *p2, void *p3, int prio,

@@ -31,8 +31,80 @@ enum k_objects {
 	K_OBJ_SEM,
 	K_OBJ_MUTEX,
 	K_OBJ_THREAD,
+	K_OBJ_THREAD_STACK_ELEMENT, /* a stack from k_object_alloc_size() (zmem: only those) */
 	K_OBJ_LAST,
 };
+
+#ifdef CONFIG_DYNAMIC_OBJECTS
+
+/**
+ * Allocate a kernel object of type `otype` from the calling thread's
+ * resource pool (z_thread_malloc(): k_thread_heap_assign(), inherited by the
+ * threads it creates). The object is zeroed, registered as allocated and not
+ * initialised (it must be initialised by its API, k_sem_init() for example),
+ * and the caller is granted it. Allocatable: K_OBJ_SEM, K_OBJ_MUTEX,
+ * K_OBJ_THREAD (k_thread_create() may then create a thread in it);
+ * K_OBJ_THREAD_STACK_ELEMENT only through k_object_alloc_size().
+ *
+ * The object is freed when the last permission on it goes away
+ * (k_object_release(), k_object_access_revoke(), or the exit of the last
+ * thread holding it), unless it was made public, or by k_object_free().
+ *
+ * Returns the object, or NULL when: `otype` is K_OBJ_ANY, out of range or
+ * cannot be allocated; the caller has no resource pool, or it is exhausted;
+ * the caller has no permission index (the object could never be released);
+ * the registry is full (CONFIG_ZMEM_KOBJECT_MAX; a console line, no leak);
+ * called from an ISR.
+ * O(1) expected plus the pool's allocation. Callable from user mode (a
+ * kernel call; the caller's own pool is used).
+ */
+void *k_object_alloc(enum k_objects otype);
+
+/**
+ * As k_object_alloc(), with `size` bytes. For a fixed-size type, a size
+ * smaller than the object gives NULL (zmem: Zephyr would hand out a block
+ * too small for the kernel to initialise); a larger one is allowed.
+ * K_OBJ_THREAD_STACK_ELEMENT: a thread stack of at least `size` bytes (1 to
+ * 2^30), laid out as K_THREAD_STACK_DEFINE() would (K_THREAD_STACK_LEN(size)
+ * bytes aligned to Z_THREAD_STACK_OBJ_ALIGN(size): a power of two on the
+ * Cortex-M boards), usable with k_thread_create(stack, size, ...) also from
+ * user mode. Callable from user mode.
+ */
+void *k_object_alloc_size(enum k_objects otype, size_t size);
+
+/**
+ * Free an object from k_object_alloc*() at once, whatever its permissions:
+ * it is unregistered, then its memory goes back to the pool it came from.
+ * Nobody may use it during or after the call. An object that was not
+ * allocated (static or k_sem_init()'d memory), already freed, or a live
+ * thread is ignored (counted: z_object_free_ignored_count()). NULL is
+ * ignored. O(1) expected. Supervisor mode only (a kernel oops from user
+ * mode, as the call is not a system call in Zephyr).
+ */
+void k_object_free(void *obj);
+
+#else /* !CONFIG_DYNAMIC_OBJECTS */
+
+/* Without CONFIG_DYNAMIC_OBJECTS (or without USERSPACE), as in Zephyr: always NULL. */
+static inline void *k_object_alloc(enum k_objects otype)
+{
+	ARG_UNUSED(otype);
+	return NULL;
+}
+
+static inline void *k_object_alloc_size(enum k_objects otype, size_t size)
+{
+	ARG_UNUSED(otype);
+	ARG_UNUSED(size);
+	return NULL;
+}
+
+static inline void k_object_free(void *obj)
+{
+	ARG_UNUSED(obj);
+}
+
+#endif /* CONFIG_DYNAMIC_OBJECTS */
 
 #ifdef CONFIG_USERSPACE
 
@@ -109,8 +181,16 @@ static inline void k_object_access_all_grant(const void *object)
 #endif
 
 /* Entry flags. */
-#define K_OBJ_FLAG_INITIALIZED BIT(0) /* the object was initialised (a live thread) */
+/* The object was initialised: for a thread, alive; for a stack, a live thread runs on it. */
+#define K_OBJ_FLAG_INITIALIZED BIT(0)
 #define K_OBJ_FLAG_PUBLIC BIT(1)      /* every thread has access */
+#define K_OBJ_FLAG_ALLOC BIT(2)       /* from k_object_alloc*(): freed with its last permission */
+/*
+ * zmem: an allocated object whose last permission went away while the
+ * scheduler lock was held (a thread exit); it is unusable and its memory is
+ * freed at the next reclaim point (z_dynamic_objects_reclaim()).
+ */
+#define Z_OBJ_FLAG_RECLAIM BIT(7)
 
 /* One registered object. Guarded by the registry's lock. */
 struct k_object {
@@ -118,6 +198,13 @@ struct k_object {
 	uint8_t perms[CONFIG_MAX_THREAD_BYTES]; /* bit i: thread with perm_index i */
 	uint8_t type;                           /* enum k_objects */
 	uint8_t flags;                          /* K_OBJ_FLAG_* */
+#ifdef CONFIG_DYNAMIC_OBJECTS
+	/*
+	 * A stack object's usable bytes (0 for other types). In the padding on
+	 * 64-bit hosts (16 bytes either way); 12 instead of 8 on Cortex-M.
+	 */
+	uint32_t stack_size;
+#endif
 };
 
 /* What k_object_validate() requires of the object's state. */
@@ -138,8 +225,16 @@ enum _obj_init_check {
  */
 struct k_object *z_object_register(const void *obj, enum k_objects type);
 
-/* The entry of `obj`, or NULL. O(1) expected (at most half the table is used). */
+/*
+ * The entry of `obj`, or NULL (an allocated object awaiting its free counts
+ * as absent). O(1) expected (at most half the table is used). The pointer
+ * stays valid until an allocated object is unregistered (CONFIG_DYNAMIC_OBJECTS
+ * moves entries then); the kernel's own checks use z_object_validate_addr().
+ */
 struct k_object *k_object_find(const void *obj);
+
+/* k_object_validate(k_object_find(obj), ...) as one step under the registry's lock. */
+int z_object_validate_addr(const void *obj, enum k_objects otype, enum _obj_init_check init);
 
 /* Mark the object initialised / not (a dead thread is not initialised). */
 void k_object_init(const void *obj);
@@ -174,6 +269,25 @@ size_t z_object_capacity(void);
 
 /* The readable name of a type, for reports ("k_sem", "k_thread", ...). */
 const char *k_object_type_to_str(enum k_objects type);
+
+#ifdef CONFIG_DYNAMIC_OBJECTS
+/*
+ * The checks of a k_thread_create() from user mode, made atomic with taking
+ * the objects: `thread` a granted, uninitialised K_OBJ_THREAD; `stack` a
+ * granted K_OBJ_THREAD_STACK_ELEMENT not in use with at least `stack_size`
+ * bytes. On success both are marked initialised (taken) and 0 is returned;
+ * otherwise the k_object_validate() code (-E2BIG: the size) and in *arg the
+ * argument at fault (1: thread, 2: stack, 3: size). O(1) expected.
+ */
+int z_object_thread_create_claim(struct k_thread *thread, const void *stack, size_t stack_size,
+				 int *arg);
+
+/* k_object_free() calls that were ignored (not allocated, already freed, a live thread). */
+uint32_t z_object_free_ignored_count(void);
+
+/* Allocated objects without a permission left whose memory is not freed yet. */
+size_t z_object_reclaim_pending(void);
+#endif
 
 #endif /* CONFIG_USERSPACE */
 

@@ -10,6 +10,9 @@
  * - calls Zephyr does not offer to user mode (on Zephyr the MPU refuses
  *   them): the public function traps with the id and the kernel answers with
  *   an oops naming the call (Z_SYSCALL_REFUSED_LIST).
+ * k_thread_create has one id in each list: with CONFIG_DYNAMIC_OBJECTS a
+ * user thread may create user threads on allocated stacks (K_THREAD_CREATE_USER),
+ * without it the call is refused (K_THREAD_CREATE).
  * Appending keeps existing ids; ids are not an ABI (kernel and user code are
  * one image).
  */
@@ -46,7 +49,10 @@
 	X(K_OBJECT_ACCESS_GRANT, k_object_access_grant)                                    \
 	X(K_OBJECT_RELEASE, k_object_release)                                              \
 	X(Z_USER_STRING_OUT, printk)                                                       \
-	X(Z_USER_THREAD_EXIT, z_user_thread_exit)
+	X(Z_USER_THREAD_EXIT, z_user_thread_exit)                                          \
+	X(K_OBJECT_ALLOC, k_object_alloc)                                                  \
+	X(K_OBJECT_ALLOC_SIZE, k_object_alloc_size)                                        \
+	X(K_THREAD_CREATE_USER, k_thread_create)
 
 #define Z_SYSCALL_REFUSED_LIST(X)                                                          \
 	X(K_MALLOC, k_malloc)                                                              \
@@ -75,7 +81,8 @@
 	X(K_THREAD_USER_MODE_ENTER, k_thread_user_mode_enter)                              \
 	X(K_SCHED_LOCK, k_sched_lock)                                                      \
 	X(K_SCHED_UNLOCK, k_sched_unlock)                                                  \
-	X(K_SCHED_TIME_SLICE_SET, k_sched_time_slice_set)
+	X(K_SCHED_TIME_SLICE_SET, k_sched_time_slice_set)                                  \
+	X(K_OBJECT_FREE, k_object_free)
 
 #define Z_SYSCALL_LIST(X) Z_SYSCALL_ALLOWED_LIST(X) Z_SYSCALL_REFUSED_LIST(X)
 
