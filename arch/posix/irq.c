@@ -155,7 +155,9 @@ static void run_tick_isr(void)
 {
 	posix_in_isr++;
 	z_clock_isr();
-	posix_in_isr--;
+	if (--posix_in_isr == 0) {
+		posix_prot_isr_exit();
+	}
 }
 
 void posix_take_interrupts(void)
@@ -208,8 +210,14 @@ void posix_irq_init(void)
 	struct sigaction sa = { 0 };
 
 	posix_polled_irqs = signals_unreliable();
+	posix_prot_init();
 	sa.sa_sigaction = tick_signal;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	/*
+	 * On the thread's signal stack when it has one (CONFIG_USERSPACE): the
+	 * tick may land while the thread's own stack is closed (the hand-off in
+	 * thread.c), or switch threads from inside the handler.
+	 */
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
 	sigaction(POSIX_SIG_TICK, &sa, NULL);
 }
@@ -232,7 +240,9 @@ void arch_irq_offload(void (*routine)(const void *), const void *parameter)
 	offload_frame = (uintptr_t)__builtin_frame_address(0) - OFFLOAD_GAP / 2;
 	posix_in_isr++;
 	run_offloaded(routine, parameter);
-	posix_in_isr--;
+	if (--posix_in_isr == 0) {
+		posix_prot_isr_exit();
+	}
 	offload_frame = 0U;
 	z_isr_exit();
 	arch_irq_unlock(key);

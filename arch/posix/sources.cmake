@@ -17,3 +17,5 @@ set(ZMEM_KERNEL_THREAD_SOURCES
   ${_zmem_root}/kernel/thread.c
   ${_zmem_root}/kernel/timeout.c
   ${_zmem_root}/kernel/uptime.c)
+# Page protection of user threads (empty without CONFIG_USERSPACE).
+list(APPEND ZMEM_POSIX_PORT_SOURCES ${_zmem_root}/arch/posix/page_prot.c)
