@@ -407,12 +407,20 @@ static void apply_view(struct posix_ctx *old, struct posix_ctx *next, struct pos
 		if (want == s->cur) {
 			continue;
 		}
-		if (s->kind == SEG_STACK && s->owner == old && close != NULL) {
-			/* old still runs on it: thread.c closes it in the hand-off. */
-			close->start = s->start;
-			close->size = s->end - s->start;
-			s->cur = 0U;
-			continue;
+		if (s->kind == SEG_STACK) {
+			if (s->owner == old) {
+				/* old still runs on it: thread.c closes it in the hand-off. */
+				if (close != NULL) {
+					close->start = s->start;
+					close->size = s->end - s->start;
+					s->cur = 0U;
+				}
+				continue;
+			}
+#if defined(POSIX_HANDOFF_ASM)
+			/* Its thread may have let the CPU go just now. */
+			posix_wait_handoff_parked(s->owner);
+#endif
 		}
 		seg_set(s, want);
 	}
@@ -717,7 +725,7 @@ bool posix_prot_enforced(const char **why_not)
 {
 	const char *why = NULL;
 
-#if !defined(__x86_64__)
+#if !defined(POSIX_HANDOFF_ASM)
 	why = "page protection is only built for x86-64 hosts";
 #endif
 	if (why == NULL && posix_polled_irqs) {

@@ -10,7 +10,6 @@
 #ifndef ZMEM_ARCH_POSIX_POSIX_PORT_H_
 #define ZMEM_ARCH_POSIX_POSIX_PORT_H_
 
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -48,8 +47,8 @@ struct posix_ctx {
 	uintptr_t alt_lo;
 	size_t alt_size;
 	uintptr_t stack_floor;
-	pthread_t host;        /* joinable; joined before its stack is reused */
-	bool host_live;        /* `host` was created and not joined yet */
+	uint32_t host_alive;   /* nonzero until the host thread has ended (set_tid_address) */
+	uint32_t handoff_parked; /* 1 while parked in handoff(): its stack may be closed */
 	bool is_idle;          /* the kernel's idle thread (no stack buffer, idle priority) */
 	/* Page protection (page_prot.c, CONFIG_USERSPACE). */
 	bool prot_user;        /* dropped to user mode */
@@ -137,6 +136,17 @@ void posix_prot_user_enter(struct k_thread *thread);
 void posix_prot_domain_changed(struct k_mem_domain *domain);
 void posix_prot_syscall_enter(void);
 void posix_prot_syscall_exit(void);
+
+/*
+ * x86-64 hosts with CONFIG_USERSPACE hand the CPU over in assembly that never
+ * touches the stack (thread.c); page protection is built only there.
+ * posix_wait_handoff_parked(): wait until parked `c` has reached it, after
+ * which its stack may be closed.
+ */
+#if defined(__x86_64__)
+#define POSIX_HANDOFF_ASM 1
+void posix_wait_handoff_parked(struct posix_ctx *c);
+#endif
 
 /* The current thread's signal stack: on for a Zephyr thread, off before its host thread ends. */
 void posix_altstack_on(struct posix_ctx *c);

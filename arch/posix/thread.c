@@ -10,21 +10,25 @@
  * __tsan_release/__tsan_acquire carry the happens-before edge.
  *
  * With CONFIG_USERSPACE the outgoing thread may have to close its own stack
- * to the incoming user thread (page_prot.c). It cannot do that while it runs
- * C code on that stack, so the close, the wake-up and the wait happen in a
- * few instructions of inline assembly that use registers only
- * (handoff_closing()); whoever lets the thread run again opens its stack
- * first.
+ * to the incoming user thread (page_prot.c), and a later switch may close the
+ * stack of any parked thread. So every hand-off ends in a few instructions
+ * of inline assembly that use registers only (handoff()): they mark the
+ * thread parked, close its stack if asked, wake the next thread and wait.
+ * Whoever lets the thread run again opens its stack first.
  *
  * Host stacks are mapped here, not by pthread: page protection needs their
- * exact bounds, and a signal stack sits below each. Host threads are
- * joinable; a context's stack is reused only after its previous host thread
- * has been joined (glibc runs on it until the very end of the thread).
+ * exact bounds, and a signal stack sits below each. A context's stack is
+ * reused only once its previous host thread has ended, since glibc runs on it
+ * until the thread's last instruction. Host threads stay detached (a
+ * joinable one that nobody joins is a leak to ThreadSanitizer); instead each
+ * asks the kernel (set_tid_address(2)) to clear its ctx's `host_alive` word
+ * when it is gone, as glibc does for pthread_join().
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,11 +116,11 @@ static void stack_unmap(struct posix_ctx *c)
  * A context with a stack of at least `stack_size` bytes whose previous host
  * thread (if any) has ended. NULL when the host is out of memory.
  *
- * A pooled context's host thread has put it back and is returning from its
- * trampoline; only a join proves that it has left the stack. The join never
- * blocks: an exiting thread may wait for a libc lock that a parked Zephyr
- * thread holds, and the caller owns the CPU that thread needs. A context
- * whose host thread is still exiting stays in the pool for a later call.
+ * A pooled context's host thread has put it back and may still be returning
+ * from its trampoline. The caller never waits for it: an exiting thread may
+ * wait for a libc lock that a parked Zephyr thread holds, and the caller owns
+ * the CPU that thread needs. A context whose host thread is still exiting
+ * stays in the pool for a later call.
  */
 static struct posix_ctx *ctx_get(size_t stack_size)
 {
@@ -125,12 +129,10 @@ static struct posix_ctx *ctx_get(size_t stack_size)
 
 	pthread_mutex_lock(&ctx_pool_lock);
 	for (link = &ctx_pool; (c = *link) != NULL; link = &c->next_free) {
-		if (c->host_live && pthread_tryjoin_np(c->host, NULL) != 0) {
-			continue;
+		if (__atomic_load_n(&c->host_alive, __ATOMIC_ACQUIRE) == 0) {
+			*link = c->next_free;
+			break;
 		}
-		c->host_live = false;
-		*link = c->next_free;
-		break;
 	}
 	pthread_mutex_unlock(&ctx_pool_lock);
 	if (c == NULL) {
@@ -154,6 +156,7 @@ static struct posix_ctx *ctx_get(size_t stack_size)
 	c->is_idle = false;
 	c->prot_user = false;
 	c->prot_kdepth = 0U;
+	c->handoff_parked = 0U;
 	c->thread = NULL;
 	return c;
 }
@@ -226,23 +229,29 @@ static void hand_to(struct posix_ctx *next)
 	unpark(next);
 }
 
-#if defined(CONFIG_USERSPACE) && defined(__x86_64__)
+#if defined(POSIX_HANDOFF_ASM)
 /*
- * Close the caller's own stack (mprotect PROT_NONE on `close`), let `next`
- * run (its word PARKED -> GO, futex wake) and wait until our word leaves
- * PARKED. Registers only: from the mprotect on, this thread must not touch
- * its stack until whoever sets our word has opened it again. Signals land on
- * the signal stack (SA_ONSTACK). A spurious wake-up loops back to the wait.
- * The caller then consumes its word with park().
+ * The hand-off when page protection may close stacks: say "parked"
+ * (self->handoff_parked = 1), close our own stack if asked (mprotect
+ * PROT_NONE on `close`), let `next` run (its word PARKED -> GO, futex wake)
+ * and wait until our word leaves PARKED. Registers only: from the mark on,
+ * this thread does not touch its stack until whoever sets our word has
+ * opened it again, so page_prot.c may close the stack of a thread that shows
+ * the mark. Signals land on the signal stack (SA_ONSTACK); a spurious
+ * wake-up or an interrupted wait (valgrind returns EINTR) loops back to the
+ * wait. The caller then consumes its word with park().
  */
-static void handoff_closing(struct posix_ctx *next, struct posix_ctx *self,
-			    const struct posix_range *close)
+static void handoff(struct posix_ctx *next, struct posix_ctx *self, const struct posix_range *close)
 {
-	__asm__ volatile("mov %[addr], %%rdi\n\t"
+	__asm__ volatile("movl $1, (%[mark])\n\t"
+			 "test %[len], %[len]\n\t"
+			 "jz 1f\n\t"
+			 "mov %[addr], %%rdi\n\t"
 			 "mov %[len], %%rsi\n\t"
 			 "xor %%edx, %%edx\n\t"
 			 "mov %[nr_mprotect], %%eax\n\t"
 			 "syscall\n\t"
+			 "1:\n\t"
 			 "xor %%eax, %%eax\n\t"
 			 "mov %[go], %%ecx\n\t"
 			 "lock cmpxchgl %%ecx, (%[next])\n\t"
@@ -251,33 +260,34 @@ static void handoff_closing(struct posix_ctx *next, struct posix_ctx *self,
 			 "mov $1, %%edx\n\t"
 			 "mov %[nr_futex], %%eax\n\t"
 			 "syscall\n\t"
-			 "1:\n\t"
+			 "2:\n\t"
 			 "cmpl %[parked], (%[self])\n\t"
-			 "jne 2f\n\t"
+			 "jne 3f\n\t"
 			 "mov %[self], %%rdi\n\t"
 			 "mov %[wait], %%esi\n\t"
 			 "mov %[parked], %%edx\n\t"
 			 "xor %%r10d, %%r10d\n\t"
 			 "mov %[nr_futex], %%eax\n\t"
 			 "syscall\n\t"
-			 "jmp 1b\n\t"
-			 "2:\n\t"
+			 "jmp 2b\n\t"
+			 "3:\n\t"
+			 "movl $0, (%[mark])\n\t"
 			 :
 			 : [next] "r"(&next->run), [self] "r"(&self->run),
-			   [addr] "r"(close->start), [len] "r"(close->size),
-			   [nr_mprotect] "i"(SYS_mprotect), [nr_futex] "i"(SYS_futex),
-			   [wake] "i"(FUTEX_WAKE_PRIVATE), [wait] "i"(FUTEX_WAIT_PRIVATE),
-			   [go] "i"(RUN_GO), [parked] "i"(RUN_PARKED)
+			   [mark] "r"(&self->handoff_parked), [addr] "r"(close->start),
+			   [len] "r"(close->size), [nr_mprotect] "i"(SYS_mprotect),
+			   [nr_futex] "i"(SYS_futex), [wake] "i"(FUTEX_WAKE_PRIVATE),
+			   [wait] "i"(FUTEX_WAIT_PRIVATE), [go] "i"(RUN_GO),
+			   [parked] "i"(RUN_PARKED)
 			 : "rax", "rcx", "rdx", "rsi", "rdi", "r10", "r11", "memory", "cc");
 }
-#else
-static void handoff_closing(struct posix_ctx *next, struct posix_ctx *self,
-			    const struct posix_range *close)
+
+void posix_wait_handoff_parked(struct posix_ctx *c)
 {
-	/* page_prot.c never asks for a close on hosts without the assembly. */
-	(void)self;
-	(void)close;
-	unpark(next);
+	/* It let the CPU go and is a few instructions from the mark (one CPU: yield to it). */
+	while (__atomic_load_n(&c->handoff_parked, __ATOMIC_ACQUIRE) == 0U) {
+		sched_yield();
+	}
 }
 #endif
 
@@ -340,6 +350,8 @@ static void *thread_trampoline(void *arg)
 
 	posix_self = c;
 	__atomic_store_n(&c->tid, posix_gettid(), __ATOMIC_RELEASE);
+	/* The kernel zeroes host_alive once this thread has left its stack for good. */
+	(void)syscall(SYS_set_tid_address, &c->host_alive);
 	posix_masked = 1;
 	posix_altstack_on(c);
 	run_below_floor(c);
@@ -369,6 +381,7 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 	struct posix_ctx *c = ctx_get(host_stack_size(stack_size));
 	sigset_t tick, old;
 	pthread_attr_t attr;
+	pthread_t host;
 	int ret;
 
 	if (c == NULL) {
@@ -379,19 +392,21 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 	c->is_idle = stack == NULL && thread->base.prio == K_IDLE_PRIO;
 	thread->arch.ctx = c;
 	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstack(&attr, (void *)c->stack_lo, c->stack_size);
 	sigemptyset(&tick);
 	sigaddset(&tick, POSIX_SIG_TICK);
 	pthread_sigmask(SIG_BLOCK, &tick, &old);
-	ret = pthread_create(&c->host, &attr, thread_trampoline, c);
+	__atomic_store_n(&c->host_alive, 1U, __ATOMIC_RELAXED);
+	ret = pthread_create(&host, &attr, thread_trampoline, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (ret != 0) {
+		__atomic_store_n(&c->host_alive, 0U, __ATOMIC_RELAXED);
 		thread->arch.ctx = NULL;
 		ctx_put(c);
 		return -EAGAIN;
 	}
-	c->host_live = true;
 	return 0;
 }
 
@@ -436,13 +451,13 @@ void arch_switch(struct k_thread *old, struct k_thread *next)
 	struct posix_range close = { 0U, 0U };
 
 	posix_prot_switch(self, nc, &close);
-	if (close.size != 0U) {
-		publish_owner(nc);
-		TSAN_RELEASE(&nc->run);
-		handoff_closing(nc, self, &close);
-	} else {
-		hand_to(nc);
-	}
+#if defined(POSIX_HANDOFF_ASM)
+	publish_owner(nc);
+	TSAN_RELEASE(&nc->run);
+	handoff(nc, self, &close);
+#else
+	hand_to(nc);
+#endif
 	park(self);
 	become_owner(self);
 }
