@@ -10,6 +10,8 @@
 #include <string.h>
 #include <zephyr/kernel.h>
 
+#include "include/kuser.h"
+
 /* One attempt of an allocating operation, with the heap lock held. */
 struct kheap_request {
 	void *(*attempt)(struct sys_heap *heap, const struct kheap_request *req);
@@ -20,6 +22,7 @@ struct kheap_request {
 
 void k_heap_init(struct k_heap *h, void *mem, size_t bytes)
 {
+	Z_USER_REFUSE(K_SYSCALL_K_HEAP_INIT);
 	z_waitq_init(&h->wait_q);
 	sys_heap_init(&h->heap, mem, bytes);
 }
@@ -95,6 +98,7 @@ void *k_heap_alloc(struct k_heap *h, size_t bytes, k_timeout_t timeout)
 {
 	const struct kheap_request req = {.attempt = attempt_alloc, .bytes = bytes};
 
+	Z_USER_REFUSE(K_SYSCALL_K_HEAP_ALLOC);
 	if (bytes == 0U) {
 		return NULL;
 	}
@@ -106,6 +110,7 @@ void *k_heap_aligned_alloc(struct k_heap *h, size_t align, size_t bytes, k_timeo
 	const struct kheap_request req = {
 		.attempt = attempt_aligned_alloc, .align = align, .bytes = bytes};
 
+	Z_USER_REFUSE(K_SYSCALL_K_HEAP_ALIGNED_ALLOC);
 	__ASSERT((align & (align - 1U)) == 0U, "k_heap %p: align %zu is not a power of two",
 		 (void *)h, align);
 	if (bytes == 0U || (align & (align - 1U)) != 0U) {
@@ -119,6 +124,7 @@ void *k_heap_calloc(struct k_heap *h, size_t num, size_t size, k_timeout_t timeo
 	size_t bytes;
 	void *ret;
 
+	Z_USER_REFUSE(K_SYSCALL_K_HEAP_CALLOC);
 	if (size_mul_overflow(num, size, &bytes)) {
 		return NULL;
 	}
@@ -148,6 +154,7 @@ void k_heap_free(struct k_heap *h, void *mem)
 {
 	k_spinlock_key_t key;
 
+	Z_USER_REFUSE(K_SYSCALL_K_HEAP_FREE);
 	if (mem == NULL) {
 		return;
 	}
@@ -161,6 +168,7 @@ void *k_heap_realloc(struct k_heap *h, void *ptr, size_t bytes, k_timeout_t time
 	const struct kheap_request req = {.attempt = attempt_realloc, .ptr = ptr, .bytes = bytes};
 	void *ret;
 
+	Z_USER_REFUSE(K_SYSCALL_K_HEAP_REALLOC);
 	if (ptr == NULL) {
 		return k_heap_alloc(h, bytes, timeout);
 	}

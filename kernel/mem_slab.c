@@ -15,6 +15,8 @@
  */
 #include <zephyr/kernel.h>
 
+#include "include/kuser.h"
+
 #define WORD sizeof(void *)
 #define WORD_BITS (8U * sizeof(uintptr_t))
 #define CHECK_SALT ((uintptr_t)0xa5c3e10fUL)
@@ -139,8 +141,10 @@ static int check_geometry(void *buffer, size_t block_size, uint32_t num_blocks)
 int k_mem_slab_init(struct k_mem_slab *slab, void *buffer, size_t block_size,
 		    uint32_t num_blocks)
 {
-	int ret = check_geometry(buffer, block_size, num_blocks);
+	int ret;
 
+	Z_USER_REFUSE(K_SYSCALL_K_MEM_SLAB_INIT);
+	ret = check_geometry(buffer, block_size, num_blocks);
 	if (ret != 0) {
 		return ret;
 	}
@@ -196,8 +200,12 @@ static __noinline int alloc_wait(struct k_mem_slab *slab, void **mem, k_timeout_
 
 int k_mem_slab_alloc(struct k_mem_slab *slab, void **mem, k_timeout_t timeout)
 {
-	k_spinlock_key_t key = k_spin_lock(&slab->lock);
-	char *block = slab->free_list;
+	k_spinlock_key_t key;
+	char *block;
+
+	Z_USER_REFUSE(K_SYSCALL_K_MEM_SLAB_ALLOC);
+	key = k_spin_lock(&slab->lock);
+	block = slab->free_list;
 
 	if (unlikely(block == NULL)) {
 		return alloc_wait(slab, mem, timeout, key);
@@ -264,8 +272,11 @@ static __noinline void free_to_waiter(struct k_mem_slab *slab, char *mem, uintpt
 
 void k_mem_slab_free(struct k_mem_slab *slab, void *mem)
 {
-	k_spinlock_key_t key = k_spin_lock(&slab->lock);
+	k_spinlock_key_t key;
 	uintptr_t i = 0U;
+
+	Z_USER_REFUSE(K_SYSCALL_K_MEM_SLAB_FREE);
+	key = k_spin_lock(&slab->lock);
 
 	if (VALIDATE) {
 		i = block_index(slab, mem);

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <zephyr/kernel.h>
 
+#include "include/kuser.h"
+
 #define PREFIX sizeof(struct k_heap *)
 #define PREFIX_COOKIE ((uintptr_t)0x5a3c96e1UL)
 
@@ -110,6 +112,7 @@ void k_free(void *ptr)
 {
 	struct k_heap *heap;
 
+	Z_USER_REFUSE(K_SYSCALL_K_FREE);
 	if (ptr == NULL) {
 		return;
 	}
@@ -125,11 +128,13 @@ K_HEAP_DEFINE(_system_heap, K_HEAP_MEM_POOL_SIZE);
 
 void *k_aligned_alloc(size_t align, size_t size)
 {
+	Z_USER_REFUSE(K_SYSCALL_K_ALIGNED_ALLOC);
 	return alloc_with_prefix(&_system_heap, align, size);
 }
 
 void *k_malloc(size_t size)
 {
+	Z_USER_REFUSE(K_SYSCALL_K_MALLOC);
 	return alloc_with_prefix(&_system_heap, 0, size);
 }
 
@@ -138,6 +143,7 @@ void *k_calloc(size_t nmemb, size_t size)
 	size_t bytes;
 	void *ret;
 
+	Z_USER_REFUSE(K_SYSCALL_K_CALLOC);
 	if (size_mul_overflow(nmemb, size, &bytes)) {
 		return NULL;
 	}
@@ -155,6 +161,7 @@ void *k_realloc(void *ptr, size_t size)
 	uintptr_t *mem;
 	size_t total;
 
+	Z_USER_REFUSE(K_SYSCALL_K_REALLOC);
 	if (size == 0U) {
 		k_free(ptr);
 		return NULL;

@@ -14,14 +14,59 @@
 #include <zephyr/toolchain.h>
 #include <zephyr/zmem/console.h>
 
+#include "include/kuser.h"
+
 static int console_out(int c, void *ctx)
 {
 	ARG_UNUSED(ctx);
 	return arch_printk_char_out(c);
 }
 
+/*
+ * printk from user mode: the thread formats into a buffer on its own stack
+ * (it may not touch the console) and hands each full buffer, then the rest,
+ * to the kernel in one call that checks the buffer is the caller's.
+ */
+#define USER_PRINTK_CHUNK 128
+
+struct user_sink {
+	size_t len;
+	char buf[USER_PRINTK_CHUNK];
+};
+
+static void user_flush(struct user_sink *s)
+{
+	if (s->len > 0U) {
+		(void)z_syscall2(K_SYSCALL_Z_USER_STRING_OUT, (uintptr_t)s->buf, s->len);
+		s->len = 0U;
+	}
+}
+
+static int user_out(int c, void *ctx)
+{
+	struct user_sink *s = ctx;
+
+	s->buf[s->len++] = (char)c;
+	if (s->len == sizeof(s->buf)) {
+		user_flush(s);
+	}
+	return c;
+}
+
+static __noinline void user_vprintk(const char *fmt, va_list ap)
+{
+	struct user_sink sink = { .len = 0 };
+
+	(void)cbvprintf(user_out, &sink, fmt, ap);
+	user_flush(&sink);
+}
+
 void vprintk(const char *fmt, va_list ap)
 {
+	if (Z_USER_TRAP()) {
+		user_vprintk(fmt, ap);
+		return;
+	}
 	(void)cbvprintf(console_out, NULL, fmt, ap);
 }
 

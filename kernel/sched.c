@@ -9,6 +9,7 @@
 #include <zephyr/zmem/port.h>
 
 #include "include/ksched.h"
+#include "include/kuser.h"
 
 struct z_kernel _kernel;
 struct k_spinlock _sched_spinlock;
@@ -377,6 +378,9 @@ bool k_is_in_isr(void)
 
 k_tid_t k_current_get(void)
 {
+	if (Z_USER_TRAP()) {
+		return (k_tid_t)z_syscall0(K_SYSCALL_K_CURRENT_GET);
+	}
 	z_kernel_ensure_init();
 	return _current;
 }
@@ -386,6 +390,10 @@ void k_yield(void)
 	k_spinlock_key_t key;
 	struct k_thread *cur;
 
+	if (Z_USER_TRAP()) {
+		(void)z_syscall0(K_SYSCALL_K_YIELD);
+		return;
+	}
 	__ASSERT(!arch_is_in_isr(), "k_yield() in an ISR");
 	z_kernel_ensure_init();
 	key = k_spin_lock(&_sched_spinlock);
@@ -408,6 +416,7 @@ void k_yield(void)
 
 void k_sched_lock(void)
 {
+	Z_USER_REFUSE(K_SYSCALL_K_SCHED_LOCK);
 	__ASSERT(!arch_is_in_isr(), "k_sched_lock() in an ISR");
 	z_kernel_ensure_init();
 	_current->base.sched_locked++;
@@ -415,7 +424,10 @@ void k_sched_lock(void)
 
 void k_sched_unlock(void)
 {
-	unsigned int key = arch_irq_lock();
+	unsigned int key;
+
+	Z_USER_REFUSE(K_SYSCALL_K_SCHED_UNLOCK);
+	key = arch_irq_lock();
 
 	__ASSERT(_current->base.sched_locked != 0U, "k_sched_unlock() without k_sched_lock()");
 	_current->base.sched_locked--;
@@ -424,12 +436,18 @@ void k_sched_unlock(void)
 
 int k_is_preempt_thread(void)
 {
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall0(K_SYSCALL_K_IS_PREEMPT_THREAD);
+	}
 	return !arch_is_in_isr() && _current != NULL && !z_is_coop_prio(_current->base.prio) &&
 	       _current->base.sched_locked == 0U;
 }
 
 int k_thread_priority_get(k_tid_t thread)
 {
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall1(K_SYSCALL_K_THREAD_PRIORITY_GET, (uintptr_t)thread);
+	}
 	return thread->base.prio;
 }
 
@@ -437,6 +455,11 @@ void k_thread_priority_set(k_tid_t thread, int prio)
 {
 	k_spinlock_key_t key;
 
+	if (Z_USER_TRAP()) {
+		(void)z_syscall2(K_SYSCALL_K_THREAD_PRIORITY_SET, (uintptr_t)thread,
+				 (uintptr_t)(intptr_t)prio);
+		return;
+	}
 	__ASSERT(z_is_valid_prio(prio), "invalid priority %d", prio);
 	key = k_spin_lock(&_sched_spinlock);
 	if ((thread->base.thread_state & _THREAD_QUEUED) != 0U &&
@@ -456,7 +479,10 @@ void k_thread_priority_set(k_tid_t thread, int prio)
 
 void k_sched_time_slice_set(int32_t slice, int prio)
 {
-	k_spinlock_key_t key = k_spin_lock(&_sched_spinlock);
+	k_spinlock_key_t key;
+
+	Z_USER_REFUSE(K_SYSCALL_K_SCHED_TIME_SLICE_SET);
+	key = k_spin_lock(&_sched_spinlock);
 
 	_kernel.slice_ticks = slice > 0 ? k_ms_to_ticks_ceil64(slice) : 0U;
 	_kernel.slice_prio = prio;

@@ -8,6 +8,7 @@
 #include <zephyr/kernel.h>
 
 #include "include/ksched.h"
+#include "include/kuser.h"
 
 static struct k_spinlock sem_lock;
 
@@ -19,12 +20,18 @@ static inline void set_count(struct k_sem *sem, unsigned int count)
 
 int k_sem_init(struct k_sem *sem, unsigned int initial_count, unsigned int limit)
 {
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall3(K_SYSCALL_K_SEM_INIT, (uintptr_t)sem, initial_count, limit);
+	}
 	if (limit == 0U || initial_count > limit) {
 		return -EINVAL;
 	}
 	sem->count = initial_count;
 	sem->limit = limit;
 	z_waitq_init(&sem->wait_q);
+#ifdef CONFIG_USERSPACE
+	(void)z_object_register(sem, K_OBJ_SEM);
+#endif
 	return 0;
 }
 
@@ -32,6 +39,9 @@ int k_sem_take(struct k_sem *sem, k_timeout_t timeout)
 {
 	k_spinlock_key_t key;
 
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall3(K_SYSCALL_K_SEM_TAKE, (uintptr_t)sem, Z_TIMEOUT_ARGS(timeout));
+	}
 	__ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
 		 "k_sem_take() with a timeout in an ISR");
 	key = k_spin_lock(&sem_lock);
@@ -49,8 +59,15 @@ int k_sem_take(struct k_sem *sem, k_timeout_t timeout)
 
 void k_sem_give(struct k_sem *sem)
 {
-	k_spinlock_key_t key = k_spin_lock(&sem_lock);
-	struct k_thread *waiter = z_unpend_first_thread(&sem->wait_q);
+	k_spinlock_key_t key;
+	struct k_thread *waiter;
+
+	if (Z_USER_TRAP()) {
+		(void)z_syscall1(K_SYSCALL_K_SEM_GIVE, (uintptr_t)sem);
+		return;
+	}
+	key = k_spin_lock(&sem_lock);
+	waiter = z_unpend_first_thread(&sem->wait_q);
 
 	if (waiter != NULL) {
 		z_ready_thread(waiter);
@@ -62,9 +79,14 @@ void k_sem_give(struct k_sem *sem)
 
 void k_sem_reset(struct k_sem *sem)
 {
-	k_spinlock_key_t key = k_spin_lock(&sem_lock);
+	k_spinlock_key_t key;
 	struct k_thread *waiter;
 
+	if (Z_USER_TRAP()) {
+		(void)z_syscall1(K_SYSCALL_K_SEM_RESET, (uintptr_t)sem);
+		return;
+	}
+	key = k_spin_lock(&sem_lock);
 	set_count(sem, 0U);
 	while ((waiter = z_unpend_first_thread(&sem->wait_q)) != NULL) {
 		z_thread_return_value_set_with_data(waiter, (unsigned int)-EAGAIN, NULL);
@@ -72,3 +94,13 @@ void k_sem_reset(struct k_sem *sem)
 	}
 	z_reschedule(&sem_lock, key);
 }
+
+#ifdef CONFIG_USERSPACE
+unsigned int k_sem_count_get(struct k_sem *sem)
+{
+	if (Z_USER_TRAP()) {
+		return (unsigned int)z_syscall1(K_SYSCALL_K_SEM_COUNT_GET, (uintptr_t)sem);
+	}
+	return __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+}
+#endif

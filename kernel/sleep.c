@@ -9,6 +9,7 @@
 #include <zephyr/zmem/port.h>
 
 #include "include/ksched.h"
+#include "include/kuser.h"
 
 /* Sleep; returns the ticks left (0 when the time elapsed), K_TICKS_FOREVER
  * when a K_FOREVER sleep was ended by k_wakeup(). */
@@ -48,7 +49,12 @@ static k_ticks_t sleep_ticks(k_timeout_t timeout)
 
 int32_t k_sleep(k_timeout_t timeout)
 {
-	k_ticks_t left = sleep_ticks(timeout);
+	k_ticks_t left;
+
+	if (Z_USER_TRAP()) {
+		return (int32_t)z_syscall2(K_SYSCALL_K_SLEEP, Z_TIMEOUT_ARGS(timeout));
+	}
+	left = sleep_ticks(timeout);
 
 	if (left == K_TICKS_FOREVER) {
 		return (int32_t)K_TICKS_FOREVER;
@@ -58,7 +64,12 @@ int32_t k_sleep(k_timeout_t timeout)
 
 int32_t k_usleep(int32_t us)
 {
-	k_ticks_t left = sleep_ticks(K_USEC(us));
+	k_ticks_t left;
+
+	if (Z_USER_TRAP()) {
+		return (int32_t)z_syscall1(K_SYSCALL_K_USLEEP, (uintptr_t)us);
+	}
+	left = sleep_ticks(K_USEC(us));
 
 	return (int32_t)(((uint64_t)left * 1000000U + CONFIG_SYS_CLOCK_TICKS_PER_SEC - 1U) /
 			 CONFIG_SYS_CLOCK_TICKS_PER_SEC);
@@ -66,7 +77,13 @@ int32_t k_usleep(int32_t us)
 
 void k_wakeup(k_tid_t thread)
 {
-	k_spinlock_key_t key = k_spin_lock(&_sched_spinlock);
+	k_spinlock_key_t key;
+
+	if (Z_USER_TRAP()) {
+		(void)z_syscall1(K_SYSCALL_K_WAKEUP, (uintptr_t)thread);
+		return;
+	}
+	key = k_spin_lock(&_sched_spinlock);
 
 	if ((thread->base.thread_state & (_THREAD_SLEEPING | _THREAD_SUSPENDED)) != 0U &&
 	    (thread->base.thread_state & _THREAD_PENDING) == 0U) {
@@ -79,5 +96,9 @@ void k_wakeup(k_tid_t thread)
 
 void k_busy_wait(uint32_t usec_to_wait)
 {
+	if (Z_USER_TRAP()) {
+		(void)z_syscall1(K_SYSCALL_K_BUSY_WAIT, usec_to_wait);
+		return;
+	}
 	port_busy_wait_us(usec_to_wait);
 }

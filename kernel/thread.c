@@ -9,6 +9,7 @@
 #include <zephyr/zmem/port.h>
 
 #include "include/ksched.h"
+#include "include/kuser.h"
 
 /* The time slice at boot (k_sched_time_slice_set() changes it later). */
 #if defined(CONFIG_TIMESLICING) && defined(CONFIG_TIMESLICE_SIZE)
@@ -50,6 +51,11 @@ static void setup_thread(struct k_thread *t, void *stack, size_t stack_size,
 	t->custom_data = NULL;
 	t->next_thread = NULL;
 	t->name[0] = '\0';
+#ifdef CONFIG_USERSPACE
+	t->mem_domain_info.mem_domain = NULL;
+	t->perm_index = -1;
+	t->arch_user = NULL;
+#endif
 }
 
 /* Sched lock held. */
@@ -83,6 +89,10 @@ void z_idle_thread_init(void)
 	idle_thread.base.thread_state = 0; /* always runnable, never QUEUED */
 	strncpy(idle_thread.name, "idle", sizeof(idle_thread.name) - 1);
 	_kernel.idle = &idle_thread;
+#ifdef CONFIG_USERSPACE
+	/* A domain like every thread, but no permission index: it never runs user code. */
+	z_mem_domain_init_thread(&idle_thread, NULL);
+#endif
 	if (arch_new_thread(&idle_thread, NULL, 0) != 0) {
 		printk("zmem: cannot create the idle thread\n");
 		port_halt(ZMEM_EXIT_FATAL);
@@ -110,6 +120,9 @@ void z_sched_init(void)
 	z_main_thread.base.thread_state = 0;
 	_current = &z_main_thread;
 	thread_list_add(&z_main_thread);
+#ifdef CONFIG_USERSPACE
+	z_thread_userspace_init(&z_main_thread, NULL);
+#endif
 	_kernel.slice_ticks = BOOT_SLICE_MS > 0 ? k_ms_to_ticks_ceil64(BOOT_SLICE_MS) : 0U;
 	_kernel.slice_prio = BOOT_SLICE_PRIO;
 	_kernel.ready = true;
@@ -134,12 +147,16 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
 {
 	k_spinlock_key_t key;
 
+	Z_USER_REFUSE(K_SYSCALL_K_THREAD_CREATE);
 	__ASSERT(!arch_is_in_isr(), "k_thread_create() in an ISR");
 	__ASSERT(z_is_valid_prio(prio), "invalid priority %d", prio);
 	__ASSERT(entry != NULL, "no entry point");
 	z_kernel_ensure_init();
 	setup_thread(new_thread, stack, stack_size, entry, p1, p2, p3, prio, options);
 	new_thread->resource_pool = _current->resource_pool;
+#ifdef CONFIG_USERSPACE
+	z_thread_userspace_init(new_thread, _current);
+#endif
 	/* Masked: the port creates its host thread without being preempted. */
 	key.key = arch_irq_lock();
 	if (arch_new_thread(new_thread, stack, stack_size) != 0) {
@@ -165,8 +182,13 @@ k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, si
 
 void k_thread_start(k_tid_t thread)
 {
-	k_spinlock_key_t key = k_spin_lock(&_sched_spinlock);
+	k_spinlock_key_t key;
 
+	if (Z_USER_TRAP()) {
+		(void)z_syscall1(K_SYSCALL_K_THREAD_START, (uintptr_t)thread);
+		return;
+	}
+	key = k_spin_lock(&_sched_spinlock);
 	if ((thread->base.thread_state & _THREAD_PRESTART) == 0U) {
 		k_spin_unlock(&_sched_spinlock, key);
 		return;
@@ -182,6 +204,10 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout)
 	k_spinlock_key_t key;
 	int ret;
 
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall3(K_SYSCALL_K_THREAD_JOIN, (uintptr_t)thread,
+				       Z_TIMEOUT_ARGS(timeout));
+	}
 	__ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
 		 "k_thread_join() with a timeout in an ISR");
 	z_kernel_ensure_init();
@@ -211,6 +237,10 @@ static void detach_locked(struct k_thread *t)
 	z_dequeue_current_locked(t);
 	t->base.thread_state = _THREAD_DEAD;
 	thread_list_remove(t);
+#ifdef CONFIG_USERSPACE
+	/* Before the joiners run: they may reuse the storage at once. */
+	z_thread_userspace_exit(t);
+#endif
 }
 
 static void wake_joiners_locked(struct k_thread *t)
@@ -239,6 +269,10 @@ void k_thread_abort(k_tid_t thread)
 {
 	k_spinlock_key_t key;
 
+	if (Z_USER_TRAP()) {
+		(void)z_syscall1(K_SYSCALL_K_THREAD_ABORT, (uintptr_t)thread);
+		return;
+	}
 	z_kernel_ensure_init();
 	key = k_spin_lock(&_sched_spinlock);
 	if ((thread->base.thread_state & _THREAD_DEAD) != 0U) {
@@ -273,14 +307,49 @@ FUNC_NORETURN void z_thread_entry(struct k_thread *thread)
 #if defined(CONFIG_SMP)
 	z_smp_current = thread;
 #endif
+#ifdef CONFIG_USERSPACE
+	if ((thread->base.user_options & K_USER) != 0U) {
+		z_user_thread_entry(thread);
+	}
+#endif
 	thread->entry(thread->p1, thread->p2, thread->p3);
 	z_thread_exit_current();
+}
+
+FUNC_NORETURN void k_thread_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2, void *p3)
+{
+	struct k_thread *t;
+	k_spinlock_key_t key;
+
+	Z_USER_REFUSE(K_SYSCALL_K_THREAD_USER_MODE_ENTER);
+	z_kernel_ensure_init();
+	t = _current;
+	key = k_spin_lock(&_sched_spinlock);
+	t->base.user_options &= (uint8_t)~K_ESSENTIAL;
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		t->base.user_options |= K_USER;
+	}
+	k_spin_unlock(&_sched_spinlock, key);
+#ifdef CONFIG_USERSPACE
+	t->entry = entry;
+	t->p1 = p1;
+	t->p2 = p2;
+	t->p3 = p3;
+	z_user_thread_entry(t);
+#else
+	entry(p1, p2, p3);
+	z_thread_exit_current();
+#endif
 }
 
 /* ---- names and custom data ---------------------------------------------- */
 
 int k_thread_name_set(k_tid_t thread, const char *str)
 {
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall2(K_SYSCALL_K_THREAD_NAME_SET, (uintptr_t)thread,
+				       (uintptr_t)str);
+	}
 	if (!IS_ENABLED(CONFIG_THREAD_NAME)) {
 		return -ENOSYS;
 	}
@@ -304,6 +373,10 @@ int k_thread_name_copy(k_tid_t thread, char *buf, size_t size)
 {
 	size_t len;
 
+	if (Z_USER_TRAP()) {
+		return (int)z_syscall3(K_SYSCALL_K_THREAD_NAME_COPY, (uintptr_t)thread,
+				       (uintptr_t)buf, (uintptr_t)size);
+	}
 	if (!IS_ENABLED(CONFIG_THREAD_NAME)) {
 		return -ENOSYS;
 	}
@@ -317,11 +390,18 @@ int k_thread_name_copy(k_tid_t thread, char *buf, size_t size)
 
 void k_thread_custom_data_set(void *value)
 {
+	if (Z_USER_TRAP()) {
+		(void)z_syscall1(K_SYSCALL_K_THREAD_CUSTOM_DATA_SET, (uintptr_t)value);
+		return;
+	}
 	k_current_get()->custom_data = value;
 }
 
 void *k_thread_custom_data_get(void)
 {
+	if (Z_USER_TRAP()) {
+		return (void *)z_syscall0(K_SYSCALL_K_THREAD_CUSTOM_DATA_GET);
+	}
 	return k_current_get()->custom_data;
 }
 

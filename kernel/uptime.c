@@ -6,11 +6,21 @@
 #include <zephyr/kernel.h>
 #include <zephyr/zmem/port.h>
 
+#include "include/kuser.h"
+
 #define NSEC_PER_SEC 1000000000ULL
 
 int64_t k_uptime_ticks(void)
 {
-	uint64_t ns = port_uptime_ns();
+	uint64_t ns;
+
+	if (Z_USER_TRAP()) {
+		int64_t ticks = 0;
+
+		(void)z_syscall1(K_SYSCALL_K_UPTIME_TICKS, (uintptr_t)&ticks);
+		return ticks;
+	}
+	ns = port_uptime_ns();
 
 	/* Split to avoid overflowing ns * TPS for uptimes beyond ~58 years at 10 kHz. */
 	return (int64_t)((ns / NSEC_PER_SEC) * CONFIG_SYS_CLOCK_TICKS_PER_SEC +
@@ -19,7 +29,15 @@ int64_t k_uptime_ticks(void)
 
 uint64_t k_cycle_get_64(void)
 {
-	uint64_t ns = port_uptime_ns();
+	uint64_t ns;
+
+	if (Z_USER_TRAP()) {
+		uint64_t cycles = 0;
+
+		(void)z_syscall1(K_SYSCALL_K_CYCLE_GET_64, (uintptr_t)&cycles);
+		return cycles;
+	}
+	ns = port_uptime_ns();
 
 	return (ns / NSEC_PER_SEC) * CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC +
 	       (ns % NSEC_PER_SEC) * CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC / NSEC_PER_SEC;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <zephyr/app_memory/mem_domain.h>
 #include <zephyr/fatal.h>
 #include <zephyr/init.h>
 #include <zephyr/kernel/k_heap.h>
@@ -23,9 +24,11 @@
 #include <zephyr/spinlock.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/sys/iterable_sections.h>
+#include <zephyr/sys/kobject.h>
 #include <zephyr/sys/printk.h>
 #include <zephyr/sys/util.h>
 #include <zephyr/sys_clock.h>
+#include <zephyr/syscall.h>
 #include <zephyr/toolchain.h>
 #include <zephyr/types.h>
 

@@ -69,10 +69,15 @@ void k_sem_give(struct k_sem *sem);
 void k_sem_reset(struct k_sem *sem);
 
 /** The current count. O(1); any context. */
+#ifdef CONFIG_USERSPACE
+/* A kernel call from user mode, which cannot read the object itself. */
+unsigned int k_sem_count_get(struct k_sem *sem);
+#else
 static inline unsigned int k_sem_count_get(struct k_sem *sem)
 {
 	return __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
 }
+#endif
 
 #ifdef __cplusplus
 }

@@ -30,7 +30,7 @@ extern "C" {
 #define K_ESSENTIAL BIT(0)     /* a fatal error in it halts the system */
 #define K_FP_IDX 1
 #define K_FP_REGS BIT(K_FP_IDX) /* accepted, no effect on the zmem ports */
-#define K_USER BIT(2)          /* user mode: stored for the userspace support */
+#define K_USER BIT(2)          /* user mode (CONFIG_USERSPACE; ignored without it) */
 #define K_INHERIT_PERMS BIT(3) /* inherit the parent's kernel-object permissions */
 
 /* Priorities: lower is more urgent; negative values are cooperative. */
@@ -139,6 +139,16 @@ const char *k_thread_name_get(k_tid_t thread);
  * CONFIG_THREAD_NAME.
  */
 int k_thread_name_copy(k_tid_t thread, char *buf, size_t size);
+
+/**
+ * Drop the calling thread to user mode for good (K_USER is set) and run
+ * entry(p1, p2, p3) there, on the thread's own stack; when entry returns the
+ * thread exits. The thread stops being essential. Never returns. Without
+ * CONFIG_USERSPACE the thread simply calls entry and exits (Zephyr's
+ * behaviour). A supervisor-only call: from user mode it is a kernel oops.
+ */
+FUNC_NORETURN void k_thread_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2,
+					    void *p3);
 
 /** Per-thread pointer for the application (k_thread_custom_data_set/get). */
 void k_thread_custom_data_set(void *value);

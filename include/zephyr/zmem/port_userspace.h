@@ -54,10 +54,11 @@ int arch_mem_domain_thread_remove(struct k_thread *thread);
 int arch_mem_domain_deinit(struct k_mem_domain *domain);
 
 /*
- * Drop the current thread to user mode for good and run entry(p1, p2, p3)
- * there, on the thread's own stack (its stack_info range). The kernel has
- * already set K_USER in its user_options. When entry returns, the thread
- * exits through a system call. Never returns.
+ * Drop the current thread to user mode for good and, in user mode, call
+ * z_user_thread_start(entry, p1, p2, p3) on the thread's own stack (its
+ * stack_info range; a port that runs the thread elsewhere updates
+ * stack_info to what user code may use). The kernel has already set K_USER
+ * in its user_options. Never returns.
  */
 FUNC_NORETURN void arch_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2, void *p3);
 
@@ -83,6 +84,12 @@ uintptr_t arch_syscall_invoke(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3, ui
  */
 uintptr_t z_syscall_dispatch(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4,
 			     uintptr_t arg5, uintptr_t arg6, uintptr_t call_id);
+
+/*
+ * The first user-mode code of a user thread: runs entry(p1, p2, p3), then
+ * ends the thread through a kernel call. Never returns.
+ */
+FUNC_NORETURN void z_user_thread_start(k_thread_entry_t entry, void *p1, void *p2, void *p3);
 
 /*
  * May the current user thread read (write = false) or write [addr, addr +
