@@ -155,6 +155,25 @@ static void run_tick_isr(void)
 {
 	posix_in_isr++;
 	z_clock_isr();
+	posix_in_isr--;
+}
+
+/*
+ * The interrupt-exit path. With CONFIG_USERSPACE it keeps the interrupt's
+ * rights, as a Cortex-M does (it switches threads in PendSV, in handler
+ * mode): on a user thread, the kernel code on the way (the switch reads
+ * k_uptime_ticks()) must not take the user's kernel-call path. The thread
+ * code around it never sees the difference: a preempted thread resumes
+ * inside this call, and a thread switched in here has its own flag.
+ */
+static void isr_exit(void)
+{
+	if (!IS_ENABLED(CONFIG_USERSPACE)) {
+		z_isr_exit();
+		return;
+	}
+	posix_in_isr++;
+	z_isr_exit();
 	if (--posix_in_isr == 0) {
 		posix_prot_isr_exit();
 	}
@@ -172,7 +191,7 @@ void posix_take_interrupts(void)
 		compiler_fence();
 		if (__atomic_exchange_n(&posix_irq_pending, 0U, __ATOMIC_ACQ_REL) != 0U) {
 			run_tick_isr();
-			z_isr_exit(); /* may switch away and back, still masked */
+			isr_exit(); /* may switch away and back, still masked */
 		} else {
 			compiler_fence();
 			posix_masked = 0;
@@ -240,11 +259,9 @@ void arch_irq_offload(void (*routine)(const void *), const void *parameter)
 	offload_frame = (uintptr_t)__builtin_frame_address(0) - OFFLOAD_GAP / 2;
 	posix_in_isr++;
 	run_offloaded(routine, parameter);
-	if (--posix_in_isr == 0) {
-		posix_prot_isr_exit();
-	}
+	posix_in_isr--;
 	offload_frame = 0U;
-	z_isr_exit();
+	isr_exit();
 	arch_irq_unlock(key);
 }
 

@@ -88,6 +88,7 @@ static bool reopen_pending;  /* a user thread's kernel call or ISR opened segmen
 static bool table_full_told;
 static struct sigaction prev_segv;
 static struct posix_prot_fault last_fault;
+static struct posix_prot_stats stats;
 
 /* ---- the segment table ---------------------------------------------------- */
 
@@ -171,6 +172,7 @@ static bool seg_split(uintptr_t addr)
 
 static void seg_set(struct seg *s, uint8_t prot)
 {
+	stats.mprotects++;
 	if (mprotect((void *)s->start, s->end - s->start, prot) == 0) {
 		s->cur = prot;
 	}
@@ -430,6 +432,7 @@ static void apply_view(struct posix_ctx *old, struct posix_ctx *next, struct pos
 void posix_prot_switch(struct posix_ctx *old, struct posix_ctx *next, struct posix_range *close)
 {
 	if (active) {
+		stats.switches++;
 		apply_view(old, next, close);
 	}
 }
@@ -666,17 +669,20 @@ static void fill_fault(struct posix_prot_fault *f, struct posix_ctx *c, uintptr_
 
 /*
  * A user thread touched memory its rights do not cover: report it, then run
- * the kernel's fatal path as the MPU fault handler does on the target. It
- * runs masked (an exception is not preempted) and counts as a kernel call, so
- * that the application's fatal handler sees everything. The kernel aborts the
- * thread (it unwinds to its trampoline through posix_die()) or halts.
+ * the kernel's fatal path as the MPU fault handler does on the target, in
+ * exception context: masked, and "in an interrupt" (k_is_in_isr() is true
+ * in a Cortex-M fault handler too), so that the kernel and the
+ * application's fatal handler run with supervisor rights. The kernel aborts
+ * the thread (it unwinds to its trampoline through posix_die(), leaving the
+ * signal stack) or halts.
  */
 static FUNC_NORETURN void user_fault(struct posix_ctx *c, uintptr_t addr, uintptr_t pc, int access)
 {
+	stats.faults++;
 	fill_fault(&last_fault, c, addr, pc, access);
 	describe_fault(&last_fault, true);
 	posix_masked = 1;
-	c->prot_kdepth++;
+	posix_in_isr++;
 	z_fatal_error(K_ERR_CPU_EXCEPTION, NULL);
 	port_halt(ZMEM_EXIT_FATAL); /* z_fatal_error() returned: nothing else can go on */
 }
@@ -702,6 +708,7 @@ static void segv_handler(int sig, siginfo_t *info, void *uctx)
 		/* Supervisor: everything registered opens with its supervisor rights. */
 		if (s != NULL && try_open(s, seg_sup_rights(s), &need)) {
 			reopen_pending = reopen_pending || c->prot_user;
+			stats.kernel_opens++;
 			goto out;
 		}
 		struct posix_prot_fault f;
@@ -712,6 +719,7 @@ static void segv_handler(int sig, siginfo_t *info, void *uctx)
 		goto out;
 	}
 	if (s != NULL && try_open(s, seg_user_rights(s, c), &need)) {
+		stats.user_opens++;
 		goto out;
 	}
 	user_fault(c, addr, pc, need);
@@ -740,6 +748,15 @@ bool posix_prot_enforced(const char **why_not)
 const struct posix_prot_fault *posix_prot_last_fault(void)
 {
 	return &last_fault;
+}
+
+void posix_prot_stats_get(struct posix_prot_stats *out)
+{
+	unsigned int key = arch_irq_lock();
+
+	*out = stats;
+	out->segments = nsegs;
+	arch_irq_unlock(key);
 }
 
 void posix_prot_init(void)

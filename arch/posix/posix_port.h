@@ -172,6 +172,17 @@ struct posix_prot_fault {
 	bool stack_guard;
 };
 const struct posix_prot_fault *posix_prot_last_fault(void);
+
+/* Counters since boot, for tests and measurements. */
+struct posix_prot_stats {
+	uint64_t switches;     /* switches that applied a view (protection active) */
+	uint64_t mprotects;    /* mprotect(2) calls outside the hand-off's own-stack close */
+	uint64_t user_opens;   /* lazy opens for user code */
+	uint64_t kernel_opens; /* lazy opens for kernel calls / interrupts on a user thread */
+	uint64_t faults;       /* user-mode faults reported */
+	unsigned int segments; /* protected regions now */
+};
+void posix_prot_stats_get(struct posix_prot_stats *out);
 #else
 static inline void posix_prot_init(void)
 {
