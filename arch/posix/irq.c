@@ -231,12 +231,17 @@ void posix_irq_init(void)
 	posix_polled_irqs = signals_unreliable();
 	posix_prot_init();
 	sa.sa_sigaction = tick_signal;
-	/*
-	 * On the thread's signal stack when it has one (CONFIG_USERSPACE): the
-	 * tick may land while the thread's own stack is closed (the hand-off in
-	 * thread.c), or switch threads from inside the handler.
-	 */
-	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		/*
+		 * On the thread's signal stack (every Zephyr thread has one
+		 * then): the tick may land while the thread's own stack is
+		 * closed (the hand-off in thread.c). Not otherwise: valgrind
+		 * 3.19 cannot deliver an SA_ONSTACK signal to a thread without
+		 * a signal stack.
+		 */
+		sa.sa_flags |= SA_ONSTACK;
+	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(POSIX_SIG_TICK, &sa, NULL);
 }

@@ -38,6 +38,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -84,6 +85,17 @@ struct seg {
 static struct seg segs[MAX_SEGS];
 static unsigned int nsegs;
 static bool active;          /* a thread has entered user mode: protection is on */
+/*
+ * Valgrind: open eagerly too. Its JIT keeps only the stack and frame
+ * pointers and the PC exact at a memory access (the default
+ * --vex-iropt-register-updates=unwindregs-at-mem-access), so an access
+ * retried after a SIGSEGV handler returns may use stale registers: a lazy
+ * open would corrupt the thread. So under valgrind every switch sets each
+ * region to exactly the thread's rights, and kernel calls from user mode
+ * open everything on entry and restore the user's view on exit; a fault is
+ * then always a violation, which is not retried.
+ */
+static bool eager;
 static bool reopen_pending;  /* a user thread's kernel call or ISR opened segments */
 static bool table_full_told;
 static struct sigaction prev_segv;
@@ -370,7 +382,7 @@ void posix_prot_stack_forget(struct posix_ctx *c)
 
 static bool user_view(const struct posix_ctx *c)
 {
-	return c->prot_user;
+	return c->prot_user && !(eager && c->prot_kdepth != 0U);
 }
 
 /*
@@ -405,7 +417,10 @@ static void apply_view(struct posix_ctx *old, struct posix_ctx *next, struct pos
 			seg_set(s, seg_sup_rights(s));
 			continue;
 		}
-		want = seg_cur_bits(s) & seg_user_rights(s, next);
+		want = seg_user_rights(s, next);
+		if (!eager) {
+			want &= seg_cur_bits(s);
+		}
 		if (want == s->cur) {
 			continue;
 		}
@@ -683,6 +698,10 @@ static FUNC_NORETURN void user_fault(struct posix_ctx *c, uintptr_t addr, uintpt
 	describe_fault(&last_fault, true);
 	posix_masked = 1;
 	posix_in_isr++;
+	if (eager) {
+		c->prot_kdepth++; /* the fatal path sees everything without faulting */
+		apply_view(NULL, c, NULL);
+	}
 	z_fatal_error(K_ERR_CPU_EXCEPTION, NULL);
 	port_halt(ZMEM_EXIT_FATAL); /* z_fatal_error() returned: nothing else can go on */
 }
@@ -690,6 +709,7 @@ static FUNC_NORETURN void user_fault(struct posix_ctx *c, uintptr_t addr, uintpt
 static void segv_handler(int sig, siginfo_t *info, void *uctx)
 {
 	int saved_errno = errno;
+	int saved_masked = posix_masked;
 	struct posix_ctx *c = posix_self;
 	uintptr_t addr = (uintptr_t)info->si_addr;
 	uintptr_t pc;
@@ -702,6 +722,8 @@ static void segv_handler(int sig, siginfo_t *info, void *uctx)
 		chain_segv(sig, info, uctx); /* not a Zephyr thread on the CPU */
 		goto out;
 	}
+	/* No tick may switch threads while the segment table changes. */
+	posix_masked = 1;
 	i = seg_find(addr);
 	s = i >= 0 ? &segs[i] : NULL;
 	if (!c->prot_user || c->prot_kdepth != 0U || posix_in_isr != 0) {
@@ -724,6 +746,8 @@ static void segv_handler(int sig, siginfo_t *info, void *uctx)
 	}
 	user_fault(c, addr, pc, need);
 out:
+	/* A tick that came meanwhile stays pending until the next one or an unmask. */
+	posix_masked = saved_masked;
 	errno = saved_errno;
 }
 
@@ -756,6 +780,7 @@ void posix_prot_stats_get(struct posix_prot_stats *out)
 
 	*out = stats;
 	out->segments = nsegs;
+	out->eager = eager;
 	arch_irq_unlock(key);
 }
 
@@ -800,6 +825,14 @@ void posix_altstack_off(struct posix_ctx *c)
 	}
 }
 
+/* valgrind preloads its vgpreload_*.so into the program it runs. */
+static bool running_on_valgrind(void)
+{
+	const char *preload = getenv("LD_PRELOAD");
+
+	return preload != NULL && strstr(preload, "vgpreload") != NULL;
+}
+
 /*
  * First entry into user mode: register every static partition and the
  * domains known so far, and take SIGSEGV. Done this late so that a
@@ -824,6 +857,7 @@ static void activate(struct k_thread *thread)
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGSEGV, &sa, &prev_segv);
+	eager = running_on_valgrind();
 	active = true;
 }
 
@@ -866,8 +900,15 @@ void posix_prot_syscall_enter(void)
 {
 	struct posix_ctx *c = posix_self;
 
-	if (c != NULL) {
-		c->prot_kdepth++;
+	if (c == NULL) {
+		return;
+	}
+	c->prot_kdepth++;
+	if (eager && active && c->prot_user && c->prot_kdepth == 1U) {
+		unsigned int key = arch_irq_lock();
+
+		apply_view(NULL, c, NULL);
+		arch_irq_unlock(key);
 	}
 }
 
@@ -875,10 +916,14 @@ void posix_prot_syscall_exit(void)
 {
 	struct posix_ctx *c = posix_self;
 
-	if (c != NULL && c->prot_kdepth != 0U) {
-		c->prot_kdepth--;
-		reclose_if_needed();
+	if (c == NULL || c->prot_kdepth == 0U) {
+		return;
 	}
+	c->prot_kdepth--;
+	if (eager && active && c->prot_user && c->prot_kdepth == 0U) {
+		reopen_pending = true;
+	}
+	reclose_if_needed();
 }
 
 #endif /* CONFIG_USERSPACE */

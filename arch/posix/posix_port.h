@@ -181,6 +181,7 @@ struct posix_prot_stats {
 	uint64_t kernel_opens; /* lazy opens for kernel calls / interrupts on a user thread */
 	uint64_t faults;       /* user-mode faults reported */
 	unsigned int segments; /* protected regions now */
+	bool eager;            /* regions opened at switches, not on first touch (valgrind) */
 };
 void posix_prot_stats_get(struct posix_prot_stats *out);
 #else

@@ -86,7 +86,7 @@ static int stack_map(struct posix_ctx *c, size_t stack_size)
 {
 	size_t size = HOST_PAGE + HOST_ALTSTACK + HOST_PAGE + stack_size;
 	uint8_t *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (m == MAP_FAILED) {
 		return -ENOMEM;

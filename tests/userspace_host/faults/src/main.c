@@ -62,6 +62,8 @@ K_THREAD_STACK_ARRAY_DEFINE(stacks, 3, STACK);
 static struct k_thread threads[3];
 
 static bool enforced;
+/* Where stray reads go: valgrind drops a load whose value is unused, volatile or not. */
+static volatile uint8_t sink;
 static int failures;
 static int faults_seen;
 static int faults_expected;
@@ -236,7 +238,7 @@ static void orphan_reader(void *p1, void *p2, void *p3)
 {
 	volatile uint8_t *o = orphan_data;
 
-	(void)o[100];
+	sink = o[100];
 	printk("FAIL: read a partition of no domain\n");
 }
 
@@ -278,7 +280,7 @@ static void syscall_user(void *p1, void *p2, void *p3)
 	/* The kernel opens B's page for the call and closes it again on the way out. */
 	k_sem_give(SEM_IN_B);
 	syscall_user_done = 1;
-	(void)b[0];
+	sink = b[0];
 	printk("FAIL: read domain B after a kernel call opened it\n");
 }
 
@@ -337,7 +339,7 @@ int main(void)
 	struct k_mem_partition *parts_b[] = { &b_part, &ro_part };
 	const char *why = NULL;
 	struct posix_prot_stats st0, st1;
-	int before;
+	int before = 0;
 	k_tid_t t, v;
 
 	enforced = posix_prot_enforced(&why);
@@ -448,7 +450,8 @@ int main(void)
 			     NULL);
 		run_thread(t);
 		posix_prot_stats_get(&st1);
-		check(st1.kernel_opens > st0.kernel_opens, "the kernel call opened B's page");
+		check(st1.kernel_opens > st0.kernel_opens || st1.eager,
+		      "the kernel call opened B's page");
 		finish("kernel_call_opens_then_closes", before, 1);
 	} else {
 		k_thread_abort(t);
