@@ -757,12 +757,14 @@ bool posix_prot_enforced(const char **why_not)
 {
 	const char *why = NULL;
 
-#if !defined(POSIX_HANDOFF_ASM)
-	why = "page protection is only built for x86-64 hosts";
-#endif
-	if (why == NULL && posix_polled_irqs) {
+	if (posix_polled_irqs) {
 		why = "qemu-user: the port sends no signals, so faults cannot be caught";
 	}
+#if !defined(POSIX_HANDOFF_ASM)
+	if (why == NULL) {
+		why = "page protection is only built for x86-64 hosts";
+	}
+#endif
 	if (why_not != NULL) {
 		*why_not = why;
 	}

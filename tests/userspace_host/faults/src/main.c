@@ -437,7 +437,7 @@ int main(void)
 		finish("partition_added_then_removed", before, 1);
 	} else {
 		k_thread_abort(t);
-		printk("SKIP: partition_removed (faults cannot be caught on this host)\n");
+		printk("SKIP: partition_added_then_removed (faults cannot be caught on this host)\n");
 	}
 
 	before = faults_seen;
