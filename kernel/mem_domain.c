@@ -340,7 +340,9 @@ int k_mem_domain_inherit_thread_partitions(struct k_mem_domain *domain, k_tid_t 
 	}
 	for (int i = 0; i < CONFIG_MAX_DOMAIN_PARTITIONS && ret == 0; i++) {
 		if (src->partitions[i].size != 0U) {
-			ret = fill_slot_locked(domain, free_slot_locked(domain), &src->partitions[i]);
+			int slot = free_slot_locked(domain);
+
+			ret = fill_slot_locked(domain, slot, &src->partitions[i]);
 		}
 	}
 out:
@@ -383,6 +385,13 @@ static bool range_inside(uintptr_t a, size_t asz, uintptr_t b, size_t bsz)
 	return a >= b && a - b <= bsz && asz <= bsz - (a - b);
 }
 
+__weak bool arch_user_ro_range(const void *addr, size_t size)
+{
+	ARG_UNUSED(addr);
+	ARG_UNUSED(size);
+	return false;
+}
+
 bool z_user_range_ok(const void *addr, size_t size, bool write)
 {
 	const struct k_thread *t = _current;
@@ -397,7 +406,8 @@ bool z_user_range_ok(const void *addr, size_t size, bool write)
 	if (a + size < a || t == NULL) {
 		return false;
 	}
-	if (range_inside(a, size, t->stack_info.start, t->stack_info.size)) {
+	if (range_inside(a, size, t->stack_info.start, t->stack_info.size) ||
+	    (!write && arch_user_ro_range(addr, size))) {
 		return true;
 	}
 	key = k_spin_lock(&domain_lock);

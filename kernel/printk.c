@@ -14,7 +14,10 @@
 #include <zephyr/toolchain.h>
 #include <zephyr/zmem/console.h>
 
+#ifdef CONFIG_USERSPACE
+/* Only then: the cores' tests build this file without a kernel configuration. */
 #include "include/kuser.h"
+#endif
 
 static int console_out(int c, void *ctx)
 {
@@ -22,6 +25,7 @@ static int console_out(int c, void *ctx)
 	return arch_printk_char_out(c);
 }
 
+#ifdef CONFIG_USERSPACE
 /*
  * printk from user mode: the thread formats into a buffer on its own stack
  * (it may not touch the console) and hands each full buffer, then the rest,
@@ -60,13 +64,16 @@ static __noinline void user_vprintk(const char *fmt, va_list ap)
 	(void)cbvprintf(user_out, &sink, fmt, ap);
 	user_flush(&sink);
 }
+#endif /* CONFIG_USERSPACE */
 
 void vprintk(const char *fmt, va_list ap)
 {
+#ifdef CONFIG_USERSPACE
 	if (Z_USER_TRAP()) {
 		user_vprintk(fmt, ap);
 		return;
 	}
+#endif
 	(void)cbvprintf(console_out, NULL, fmt, ap);
 }
 

@@ -40,7 +40,8 @@ int k_sem_take(struct k_sem *sem, k_timeout_t timeout)
 	k_spinlock_key_t key;
 
 	if (Z_USER_TRAP()) {
-		return (int)z_syscall3(K_SYSCALL_K_SEM_TAKE, (uintptr_t)sem, Z_TIMEOUT_ARGS(timeout));
+		return (int)z_syscall3(K_SYSCALL_K_SEM_TAKE, (uintptr_t)sem,
+				       Z_TIMEOUT_ARGS(timeout));
 	}
 	__ASSERT(!arch_is_in_isr() || K_TIMEOUT_EQ(timeout, K_NO_WAIT),
 		 "k_sem_take() with a timeout in an ISR");

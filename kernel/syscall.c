@@ -24,7 +24,7 @@
 
 #define Z_SYSCALL_COUNT_ONE(id, name) +1
 #define ALLOWED_COUNT (0 Z_SYSCALL_ALLOWED_LIST(Z_SYSCALL_COUNT_ONE))
-BUILD_ASSERT(ALLOWED_COUNT == K_SYSCALL_K_MALLOC, "allowed calls come first, k_malloc first refused");
+BUILD_ASSERT(ALLOWED_COUNT == K_SYSCALL_K_MALLOC, "allowed calls first, then k_malloc");
 
 #define Z_SYSCALL_NAME_ENTRY(id, name) #name,
 static const char *const call_names[] = {Z_SYSCALL_LIST(Z_SYSCALL_NAME_ENTRY)};

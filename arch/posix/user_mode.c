@@ -13,6 +13,9 @@
  *   size), so host tests reject what the Cortex-M boards would.
  * - Memory is enforced by arch/posix/page_prot.c, told about every change
  *   through the posix_prot_*() calls; here they are weak no-ops.
+ * - User threads may read the executable's read-only segments (code and
+ *   constants, as flash on the MPU boards), so that string literals pass
+ *   the read checks of kernel calls.
  * - The thread's user stack is the host stack it runs on (the port does not
  *   run threads on their K_THREAD_STACK buffer): on entry to user mode,
  *   stack_info becomes the part of that stack below the entry frame, so that
@@ -20,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <link.h>
 #include <pthread.h>
 #include <zephyr/kernel.h>
 #include <zephyr/zmem/port.h>
@@ -32,7 +36,8 @@
 #define TLS_IE __attribute__((tls_model("initial-exec")))
 #define POSIX_PAGE_SIZE 4096U
 
-static _Thread_local volatile uint8_t user_mode TLS_IE;
+/* Read inline by k_is_user_context() (<zephyr/syscall.h>). */
+_Thread_local volatile uint8_t z_posix_user_thread TLS_IE;
 static _Thread_local volatile uint32_t call_depth TLS_IE;
 
 __weak void posix_prot_user_enter(struct k_thread *thread)
@@ -55,12 +60,12 @@ __weak void posix_prot_syscall_exit(void)
 
 bool posix_thread_is_user(void)
 {
-	return user_mode != 0U;
+	return z_posix_user_thread != 0U;
 }
 
 bool arch_is_user_context(void)
 {
-	return user_mode != 0U && call_depth == 0U && posix_in_isr == 0;
+	return z_posix_user_thread != 0U && call_depth == 0U && posix_in_isr == 0;
 }
 
 uintptr_t arch_syscall_invoke(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4,
@@ -74,6 +79,50 @@ uintptr_t arch_syscall_invoke(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3, ui
 	call_depth = call_depth - 1U;
 	posix_prot_syscall_exit();
 	return ret;
+}
+
+/* The main executable's read-only PT_LOAD segments, found once. */
+#define MAX_RO_SEGMENTS 4
+
+static struct {
+	uintptr_t start, end;
+} ro_segments[MAX_RO_SEGMENTS];
+static int ro_count;
+static pthread_once_t ro_once = PTHREAD_ONCE_INIT;
+
+static int collect_ro(struct dl_phdr_info *info, size_t size, void *data)
+{
+	ARG_UNUSED(size);
+	ARG_UNUSED(data);
+	for (int i = 0; i < info->dlpi_phnum && ro_count < MAX_RO_SEGMENTS; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W) == 0U) {
+			ro_segments[ro_count].start = info->dlpi_addr + ph->p_vaddr;
+			ro_segments[ro_count].end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+			ro_count++;
+		}
+	}
+	return 1; /* the first object is the executable itself */
+}
+
+static void find_ro_segments(void)
+{
+	(void)dl_iterate_phdr(collect_ro, NULL);
+}
+
+bool arch_user_ro_range(const void *addr, size_t size)
+{
+	uintptr_t a = (uintptr_t)addr;
+
+	(void)pthread_once(&ro_once, find_ro_segments);
+	for (int i = 0; i < ro_count; i++) {
+		if (a >= ro_segments[i].start && a <= ro_segments[i].end &&
+		    size <= ro_segments[i].end - a) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /* stack_info := the host stack below this frame, unless it already holds the frame. */
@@ -103,9 +152,10 @@ FUNC_NORETURN void arch_user_mode_enter(k_thread_entry_t entry, void *p1, void *
 {
 	struct k_thread *t = k_current_get();
 
+	(void)pthread_once(&ro_once, find_ro_segments);
 	adopt_host_stack(t);
 	posix_prot_user_enter(t);
-	user_mode = 1U;
+	z_posix_user_thread = 1U;
 	z_user_thread_start(entry, p1, p2, p3);
 }
 
@@ -150,7 +200,7 @@ int arch_mem_domain_partition_remove(struct k_mem_domain *domain, uint32_t parti
 int arch_mem_domain_thread_add(struct k_thread *thread)
 {
 	/* Only a running user thread needs its rights now; others get them when switched in. */
-	if (user_mode != 0U && thread == k_current_get()) {
+	if (z_posix_user_thread != 0U && thread == k_current_get()) {
 		posix_prot_user_enter(thread);
 	}
 	return 0;

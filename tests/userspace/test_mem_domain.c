@@ -79,6 +79,9 @@ int arch_mem_domain_deinit(struct k_mem_domain *domain)
 	return port.fail_deinit;
 }
 
+/* The flag <zephyr/syscall.h> reads inline on native_sim: never set here. */
+_Thread_local volatile uint8_t z_posix_user_thread;
+
 bool arch_is_user_context(void)
 {
 	return false;
@@ -115,6 +118,14 @@ static struct k_mem_partition part(unsigned int page, unsigned int pages,
 }
 
 static struct k_mem_domain dom, dom2;
+
+/* Field by field: the struct has padding on 64-bit hosts. */
+static void assert_part_equal(const struct k_mem_partition *a, const struct k_mem_partition *b)
+{
+	assert_int_equal(a->start, b->start);
+	assert_int_equal(a->size, b->size);
+	assert_int_equal(a->attr, b->attr);
+}
 
 static int used_slots(const struct k_mem_domain *d)
 {
@@ -173,8 +184,8 @@ static void test_init_slots_in_order(void **state)
 
 	assert_int_equal(k_mem_domain_init(&dom, 2, parts), 0);
 	assert_int_equal(dom.num_partitions, 2);
-	assert_memory_equal(&dom.partitions[0], &a, sizeof(a));
-	assert_memory_equal(&dom.partitions[1], &b, sizeof(b));
+	assert_part_equal(&dom.partitions[0], &a);
+	assert_part_equal(&dom.partitions[1], &b);
 	assert_int_equal(port.part_add, 2);
 	assert_int_equal(members(&dom), 0);
 }
@@ -296,7 +307,7 @@ static void test_hole_reuse_and_overlap_above_hole(void **state)
 	/* The first hole is reused. */
 	assert_int_equal(k_mem_domain_add_partition(&dom, &d), 0);
 	assert_int_equal(port.last_slot, 0);
-	assert_memory_equal(&dom.partitions[0], &d, sizeof(d));
+	assert_part_equal(&dom.partitions[0], &d);
 	assert_int_equal(k_mem_domain_add_partition(&dom, &b), 0);
 	assert_int_equal(port.last_slot, 1);
 	assert_int_equal(dom.num_partitions, 3);
@@ -471,8 +482,8 @@ static void test_inherit(void **state)
 	assert_int_equal(k_mem_domain_add_partition(&dom2, &c), 0);
 	assert_int_equal(k_mem_domain_inherit_thread_partitions(&dom2, me), 0);
 	assert_int_equal(dom2.num_partitions, 3);
-	assert_memory_equal(&dom2.partitions[1], &a, sizeof(a));
-	assert_memory_equal(&dom2.partitions[2], &b, sizeof(b));
+	assert_part_equal(&dom2.partitions[1], &a);
+	assert_part_equal(&dom2.partitions[2], &b);
 	/* The thread's own domain is untouched. */
 	assert_int_equal(dom.num_partitions, 2);
 	/* Inheriting into the thread's own domain overlaps itself. */

@@ -103,50 +103,65 @@ struct k_mem_domain {
 /* The domain of every thread that was not moved; holds the libc partition if any. */
 extern struct k_mem_domain k_mem_domain_default;
 
+/*
+ * Every call below: thread context, supervisor mode only (from user mode it
+ * is a kernel oops naming the call), serialised by one kernel lock; the
+ * port hears of every change through its arch_mem_domain_*() hooks.
+ */
+
 /**
  * Initialise `domain` with `num_parts` partitions from `parts` (partition i in
  * slot i). Returns 0; -EINVAL for a NULL domain, num_parts > 0 with NULL
  * parts, more partitions than the port allows
  * (arch_mem_domain_max_partitions_get()), or a partition that fails the
  * checks of k_mem_domain_add_partition() (the domain then holds the ones
- * before it); -ENOMEM when the port cannot set it up. O(num_parts^2).
- * Thread context, not from user mode. Initialising a domain twice is undefined.
+ * before it); -ENOMEM when the port cannot set it up. O(num_parts *
+ * CONFIG_MAX_DOMAIN_PARTITIONS). Initialising a domain that has member
+ * threads is undefined; after k_mem_domain_deinit() it is allowed.
  */
 int k_mem_domain_init(struct k_mem_domain *domain, uint8_t num_parts,
 		      struct k_mem_partition *parts[]);
 
 /**
  * Add `part` to `domain` in its first free slot; member threads gain access
- * at once. Returns 0; -EINVAL for NULL arguments, size 0, a range that wraps,
- * an overlap with a partition of the domain, both writable and executable
- * with CONFIG_EXECUTE_XOR_WRITE, or the port's alignment rules; -ENOSPC when
- * no slot is free. O(CONFIG_MAX_DOMAIN_PARTITIONS).
+ * at once. Returns 0; -EINVAL for NULL arguments, size 0, a range that wraps
+ * (or ends exactly at the top of the address space), an overlap with any
+ * partition of the domain, both writable and executable with
+ * CONFIG_EXECUTE_XOR_WRITE, or the port's alignment rules; -ENOSPC when no
+ * slot is free; the port's error (the partition is then not added).
+ * O(CONFIG_MAX_DOMAIN_PARTITIONS).
  */
 int k_mem_domain_add_partition(struct k_mem_domain *domain, struct k_mem_partition *part);
 
 /**
  * Remove the partition of `domain` with the same start and size as `part`
- * (attr is not compared); member threads lose access at once. Returns 0;
+ * (attr is not compared; a free slot never matches); member threads lose
+ * access at once. Returns 0, or the port's error (the slot is freed anyway);
  * -EINVAL for NULL arguments; -ENOENT when no slot matches.
+ * O(CONFIG_MAX_DOMAIN_PARTITIONS).
  */
 int k_mem_domain_remove_partition(struct k_mem_domain *domain, struct k_mem_partition *part);
 
 /**
  * Move `thread` from its domain into `domain` (a no-op returning 0 if it is
  * there already). Returns 0, -EINVAL for NULL arguments, or the port's error.
+ * O(1).
  */
 int k_mem_domain_add_thread(struct k_mem_domain *domain, k_tid_t thread);
 
 /**
- * Forget `domain`. Returns 0; -EINVAL for NULL or k_mem_domain_default;
- * -EBUSY while threads are members.
+ * Forget `domain` (it may be initialised again). Returns 0; -ENOTSUP without
+ * CONFIG_ARCH_MEM_DOMAIN_SUPPORTS_DEINIT (USERSPACE selects it on every zmem
+ * port); -EINVAL for NULL or k_mem_domain_default; -EBUSY while threads are
+ * members; -ENOMEM when the port fails.
  */
 int k_mem_domain_deinit(struct k_mem_domain *domain);
 
 /**
  * Add all partitions of `thread`'s domain to `domain`, all or nothing.
- * Returns 0; -EINVAL for NULL arguments or an overlap; -ENOSPC when they do
- * not all fit.
+ * Returns 0; -EINVAL for NULL arguments or an overlap (also with each
+ * other: inheriting into the thread's own domain fails); -ENOSPC when they
+ * do not all fit; the port's error. O(CONFIG_MAX_DOMAIN_PARTITIONS^2).
  */
 int k_mem_domain_inherit_thread_partitions(struct k_mem_domain *domain, k_tid_t thread);
 

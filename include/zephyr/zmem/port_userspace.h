@@ -62,6 +62,15 @@ int arch_mem_domain_deinit(struct k_mem_domain *domain);
  */
 FUNC_NORETURN void arch_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2, void *p3);
 
+/*
+ * Optional (the kernel's weak default answers false): is [addr, addr + size)
+ * inside memory every user thread may read, such as the image's code and
+ * read-only data (flash on the MPU boards, the executable's read-only
+ * segments on native_sim)? z_user_range_ok() accepts such ranges for reads,
+ * so that user threads may pass string literals to kernel calls.
+ */
+bool arch_user_ro_range(const void *addr, size_t size);
+
 /* True when the calling context runs in user mode (never inside an ISR or a system call). */
 bool arch_is_user_context(void);
 
@@ -94,7 +103,9 @@ FUNC_NORETURN void z_user_thread_start(k_thread_entry_t entry, void *p1, void *p
 /*
  * May the current user thread read (write = false) or write [addr, addr +
  * size)? True when the range lies inside one partition of its domain with
- * the user right, or inside its own stack. O(CONFIG_MAX_DOMAIN_PARTITIONS).
+ * the user right, or inside its own stack, or (reads only) inside
+ * arch_user_ro_range(). Size 0 is always true; a range that wraps never.
+ * O(CONFIG_MAX_DOMAIN_PARTITIONS).
  */
 bool z_user_range_ok(const void *addr, size_t size, bool write);
 
