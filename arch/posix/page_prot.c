@@ -27,6 +27,8 @@
  *   fault and goes through z_fatal_error(K_ERR_CPU_EXCEPTION); the kernel
  *   then halts, or aborts the thread, which unwinds to its trampoline.
  *
+ * - Under valgrind the scheme is eager both ways (see `eager`).
+ *
  * Every function here except the SIGSEGV handler runs on the owner of the
  * CPU with interrupts masked, so the segment table has one writer at a time
  * and the handler, which runs on the owner too, never sees it half-changed.
@@ -52,7 +54,8 @@
 #if defined(CONFIG_USERSPACE)
 
 #if defined(CONFIG_SMP)
-#error "CONFIG_USERSPACE on native_sim needs CONFIG_SMP=n: page protection follows the one running thread"
+/* Page protection follows the one thread that runs: user threads must not run in parallel. */
+#error "CONFIG_USERSPACE on native_sim needs CONFIG_SMP=n"
 #endif
 
 #define PAGE 4096U
@@ -251,7 +254,8 @@ static uint8_t seg_user_rights(const struct seg *s, const struct posix_ctx *c)
 	for (unsigned int i = 0U; i < CONFIG_MAX_DOMAIN_PARTITIONS; i++) {
 		const struct k_mem_partition *part = &d->partitions[i];
 
-		if (part->size != 0U && part->start < s->end && s->start < part->start + part->size) {
+		if (part->size != 0U && part->start < s->end &&
+		    s->start < part->start + part->size) {
 			p |= user_prot(part->attr);
 		}
 	}
@@ -411,7 +415,8 @@ static void apply_view(struct posix_ctx *old, struct posix_ctx *next, struct pos
 			continue;
 		}
 		if (!user) {
-			if (next->is_idle || s->cur == CUR_AS_MAPPED || s->cur == seg_sup_rights(s)) {
+			if (next->is_idle || s->cur == CUR_AS_MAPPED ||
+			    s->cur == seg_sup_rights(s)) {
 				continue;
 			}
 			seg_set(s, seg_sup_rights(s));
@@ -431,6 +436,7 @@ static void apply_view(struct posix_ctx *old, struct posix_ctx *next, struct pos
 					close->start = s->start;
 					close->size = s->end - s->start;
 					s->cur = 0U;
+					stats.mprotects++;
 				}
 				continue;
 			}
@@ -827,12 +833,19 @@ void posix_altstack_off(struct posix_ctx *c)
 	}
 }
 
-/* valgrind preloads its vgpreload_*.so into the program it runs. */
-static bool running_on_valgrind(void)
+/*
+ * Eager mode: under valgrind (it preloads its vgpreload_*.so into the
+ * program it runs), or on request (ZMEM_PAGE_PROT_EAGER=1 in the
+ * environment, to compare the costs or for other tools that replay faulting
+ * accesses inexactly).
+ */
+static bool want_eager(void)
 {
 	const char *preload = getenv("LD_PRELOAD");
+	const char *force = getenv("ZMEM_PAGE_PROT_EAGER");
 
-	return preload != NULL && strstr(preload, "vgpreload") != NULL;
+	return (preload != NULL && strstr(preload, "vgpreload") != NULL) ||
+	       (force != NULL && force[0] == '1');
 }
 
 /*
@@ -859,7 +872,7 @@ static void activate(struct k_thread *thread)
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGSEGV, &sa, &prev_segv);
-	eager = running_on_valgrind();
+	eager = want_eager();
 	active = true;
 }
 

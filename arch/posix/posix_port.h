@@ -176,7 +176,7 @@ const struct posix_prot_fault *posix_prot_last_fault(void);
 /* Counters since boot, for tests and measurements. */
 struct posix_prot_stats {
 	uint64_t switches;     /* switches that applied a view (protection active) */
-	uint64_t mprotects;    /* mprotect(2) calls outside the hand-off's own-stack close */
+	uint64_t mprotects;    /* mprotect(2) calls, the hand-off's own-stack close included */
 	uint64_t user_opens;   /* lazy opens for user code */
 	uint64_t kernel_opens; /* lazy opens for kernel calls / interrupts on a user thread */
 	uint64_t faults;       /* user-mode faults reported */

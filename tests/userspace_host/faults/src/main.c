@@ -145,10 +145,15 @@ static void expect_fault(const char *name, k_tid_t t, const void *addr, int acce
 	faults_expected++;
 }
 
+static void skip(const char *name)
+{
+	printk("SKIP: %s (faults cannot be caught on this host)\n", name);
+}
+
 static bool skip_faults(const char *name)
 {
 	if (!enforced) {
-		printk("SKIP: %s (faults cannot be caught on this host)\n", name);
+		skip(name);
 	}
 	return !enforced;
 }
@@ -437,7 +442,7 @@ int main(void)
 		finish("partition_added_then_removed", before, 1);
 	} else {
 		k_thread_abort(t);
-		printk("SKIP: partition_added_then_removed (faults cannot be caught on this host)\n");
+		skip("partition_added_then_removed");
 	}
 
 	before = faults_seen;
@@ -455,7 +460,7 @@ int main(void)
 		finish("kernel_call_opens_then_closes", before, 1);
 	} else {
 		k_thread_abort(t);
-		printk("SKIP: kernel_call_opens_then_closes (faults cannot be caught on this host)\n");
+		skip("kernel_call_opens_then_closes");
 	}
 	check(syscall_user_done == 1 || !enforced, "the kernel call returned");
 	check(k_sem_count_get(SEM_IN_B) == (enforced ? 1U : 0U), "the kernel call gave");
