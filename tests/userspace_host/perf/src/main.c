@@ -5,7 +5,8 @@
  *   threads, between two user threads of one domain that touch nothing, and
  *   between user threads of two domains that each write one byte in each of
  *   their n partitions (n = 1, 4, 16) per turn: the incoming thread closes
- *   the other's n partitions and opens its own on first touch;
+ *   the other's n partitions and opens its own on first touch; and with 16
+ *   partitions of which each turn touches one;
  * - one lazy open (the first touch of a closed partition of the thread's
  *   own domain: SIGSEGV, lookup, mprotect, retry), timed inside the thread.
  * Each measurement runs ROUNDS rounds or BUDGET_NS of wall time, whichever
@@ -132,7 +133,7 @@ static void measure(const char *what, uint32_t options, struct k_mem_domain *da,
 	t1 = now_ns();
 	posix_prot_stats_get(&s1);
 	switches = 2U * (uint64_t)rounds_done;
-	printk("perf: %-34s %6lld ns/switch  %2u.%02u mprotect/switch  lazy opens %u.%02u/switch",
+	printk("perf: %-44s %6lld ns/switch  %2u.%02u mprotect/switch  lazy opens %u.%02u/switch",
 	       what, (long long)((t1 - t0) / (int64_t)switches),
 	       (unsigned int)((s1.mprotects - s0.mprotects) / switches),
 	       (unsigned int)((s1.mprotects - s0.mprotects) * 100U / switches % 100U),
@@ -197,6 +198,11 @@ int main(void)
 		snprintk(what, sizeof(what), "user A <-> user B, %d partition%s", n,
 			 n > 1 ? "s" : "");
 		measure(what, K_USER, &dom_a, &dom_b, n);
+		if (n == NPARTS) {
+			/* A big domain of which each turn uses one partition. */
+			measure("user A <-> user B, 16 partitions, 1 touched", K_USER, &dom_a,
+				&dom_b, 1);
+		}
 		for (int i = 0; i < n; i++) {
 			k_mem_domain_remove_partition(&dom_a, &parts_a[i]);
 			k_mem_domain_remove_partition(&dom_b, &parts_b[i]);
