@@ -158,6 +158,27 @@ static void run_tick_isr(void)
 	posix_in_isr--;
 }
 
+/*
+ * The interrupt-exit path. With CONFIG_USERSPACE it keeps the interrupt's
+ * rights, as a Cortex-M does (it switches threads in PendSV, in handler
+ * mode): on a user thread, the kernel code on the way (the switch reads
+ * k_uptime_ticks()) must not take the user's kernel-call path. The thread
+ * code around it never sees the difference: a preempted thread resumes
+ * inside this call, and a thread switched in here has its own flag.
+ */
+static void isr_exit(void)
+{
+	if (!IS_ENABLED(CONFIG_USERSPACE)) {
+		z_isr_exit();
+		return;
+	}
+	posix_in_isr++;
+	z_isr_exit();
+	if (--posix_in_isr == 0) {
+		posix_prot_isr_exit();
+	}
+}
+
 void posix_take_interrupts(void)
 {
 	struct posix_ctx *self = posix_self;
@@ -170,7 +191,7 @@ void posix_take_interrupts(void)
 		compiler_fence();
 		if (__atomic_exchange_n(&posix_irq_pending, 0U, __ATOMIC_ACQ_REL) != 0U) {
 			run_tick_isr();
-			z_isr_exit(); /* may switch away and back, still masked */
+			isr_exit(); /* may switch away and back, still masked */
 		} else {
 			compiler_fence();
 			posix_masked = 0;
@@ -208,8 +229,19 @@ void posix_irq_init(void)
 	struct sigaction sa = { 0 };
 
 	posix_polled_irqs = signals_unreliable();
+	posix_prot_init();
 	sa.sa_sigaction = tick_signal;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	if (IS_ENABLED(CONFIG_USERSPACE)) {
+		/*
+		 * On the thread's signal stack (every Zephyr thread has one
+		 * then): the tick may land while the thread's own stack is
+		 * closed (the hand-off in thread.c). Not otherwise: valgrind
+		 * 3.19 cannot deliver an SA_ONSTACK signal to a thread without
+		 * a signal stack.
+		 */
+		sa.sa_flags |= SA_ONSTACK;
+	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(POSIX_SIG_TICK, &sa, NULL);
 }
@@ -234,7 +266,7 @@ void arch_irq_offload(void (*routine)(const void *), const void *parameter)
 	run_offloaded(routine, parameter);
 	posix_in_isr--;
 	offload_frame = 0U;
-	z_isr_exit();
+	isr_exit();
 	arch_irq_unlock(key);
 }
 

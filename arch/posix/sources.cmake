@@ -26,3 +26,5 @@ set(ZMEM_KERNEL_USER_SOURCES
   ${_zmem_root}/kernel/mem_domain.c
   ${_zmem_root}/kernel/syscall.c
   ${_zmem_root}/kernel/userspace.c)
+# Page protection of user threads (empty without CONFIG_USERSPACE).
+list(APPEND ZMEM_POSIX_PORT_SOURCES ${_zmem_root}/arch/posix/page_prot.c)
