@@ -182,7 +182,7 @@ bool z_must_switch_locked(void)
 static void slice_start_locked(struct k_thread *t)
 {
 	if (_kernel.slice_ticks != 0U) {
-		t->base.slice_start = (uint64_t)k_uptime_ticks();
+		t->base.slice_start = port_uptime_ticks();
 	}
 }
 
@@ -363,7 +363,7 @@ static void slice_expire_locked(uint64_t now)
 void z_clock_isr(void)
 {
 	k_spinlock_key_t key = k_spin_lock(&_sched_spinlock);
-	uint64_t now = (uint64_t)k_uptime_ticks();
+	uint64_t now = port_uptime_ticks();
 
 	z_timeouts_expire(now);
 	slice_expire_locked(now);

@@ -184,7 +184,13 @@ void arch_cpu_idle(void);
 /* The tick interrupt body: expire timeouts, account time slices. */
 void z_clock_isr(void);
 
-/* Interrupt exit, masked and no longer in ISR: switch if a thread is due. */
+/*
+ * Interrupt exit, masked: switch if a thread is due. The port may still
+ * report arch_is_in_isr() here (a Cortex-M runs it in PendSV, native_sim
+ * with CONFIG_USERSPACE keeps the interrupt's rights), or not; the kernel's
+ * switch path works either way (it reads the clock with port_uptime_ticks(),
+ * never through a public API that could trap).
+ */
 void z_isr_exit(void);
 
 /*
