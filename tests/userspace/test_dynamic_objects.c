@@ -432,6 +432,15 @@ static void start_user(struct k_thread *t, k_thread_stack_t *stack, size_t size,
 	k_thread_create(t, stack, size, entry, p1, NULL, NULL, USER_PRIO, K_USER, K_FOREVER);
 }
 
+/* Start thread_a (already created), capture what it prints into `out`, wait for it. */
+static void run_captured(void)
+{
+	zmem_test_printk_capture(out, sizeof(out));
+	k_thread_start(&thread_a);
+	assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
+	zmem_test_printk_capture(NULL, 0);
+}
+
 static void user_b_entry(void *p1, void *p2, void *p3)
 {
 	struct k_sem *sem = shared;
@@ -562,10 +571,7 @@ static void test_user_release_then_use(void **state)
 	unsigned int before = fatal_count;
 
 	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), user_release_entry, NULL);
-	zmem_test_printk_capture(out, sizeof(out));
-	k_thread_start(&thread_a);
-	assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
-	zmem_test_printk_capture(NULL, 0);
+	run_captured();
 	assert_int_equal(step, 1);
 	assert_int_equal(seen[0], 0);
 	assert_int_equal(fatal_count, before + 1U);
@@ -589,10 +595,7 @@ static void test_user_free_refused(void **state)
 	unsigned int before = fatal_count;
 
 	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), user_free_entry, NULL);
-	zmem_test_printk_capture(out, sizeof(out));
-	k_thread_start(&thread_a);
-	assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
-	zmem_test_printk_capture(NULL, 0);
+	run_captured();
 	assert_int_equal(step, 1);
 	assert_int_equal(fatal_count, before + 1U);
 	assert_non_null(strstr(out, "zmem: user call k_object_free: not callable from user mode"));
@@ -618,10 +621,7 @@ static void test_user_thread_object(void **state)
 
 	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), user_thread_obj_entry,
 		   NULL);
-	zmem_test_printk_capture(out, sizeof(out));
-	k_thread_start(&thread_a);
-	assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
-	zmem_test_printk_capture(NULL, 0);
+	run_captured();
 	assert_int_equal(step, 1);
 	assert_int_not_equal(seen[0], 0);
 	assert_int_equal(fatal_count, before + 1U);
@@ -831,10 +831,7 @@ static void test_user_thread_create_checks(void **state)
 				create_check_entry, (void *)(intptr_t)i,
 				i == 3 ? (void *)main_t : (void *)main_st, NULL, USER_PRIO, K_USER,
 				K_FOREVER);
-		zmem_test_printk_capture(out, sizeof(out));
-		k_thread_start(&thread_a);
-		assert_int_equal(k_thread_join(&thread_a, K_FOREVER), 0);
-		zmem_test_printk_capture(NULL, 0);
+		run_captured();
 		assert_int_equal(step, 1);
 		assert_int_equal(fatal_count, before + 1U);
 		snprintf(line, sizeof(line), "zmem: user call k_thread_create: %s", lines[i][0]);
