@@ -151,11 +151,64 @@ void z_arm_user_release(struct k_thread *thread);
 bool z_arm_user_stack_ok(const struct k_thread *thread, uintptr_t sp);
 /* The fault came from a user thread in user mode: print what it hit. */
 void z_arm_user_fault_report(const struct cm_hw_frame *esf, uint32_t cfsr);
-/* From a fault handler that a user thread's fault entered: may it abort that thread and go on? */
+/* The fault being reported may abort its thread and go on (only this fault is active). */
+void z_arm_fault_unwind_allow(bool ok);
+/* From a fault handler: may it abort the faulting thread and go on? (once per report) */
 bool z_arm_fault_unwind_ok(void);
 /* Leave the fault handler for PendSV, which switches to the thread already chosen. */
 FUNC_NORETURN void z_arm_fault_unwind(void);
 /* The stack region that holds `addr`'s thread stack, for fault reports; NULL if none. */
 struct k_thread *z_arm_user_stack_owner(uintptr_t addr);
+
+/*
+ * MPU stack guards (CONFIG_MPU_STACK_GUARD, mpu_guard.c): region 7, 32
+ * bytes with no access and never executable, just below the running
+ * thread's stack_info.start (the stack macros reserve and align it).
+ * Region 7 is the highest, so the guard wins over any partition or user
+ * stack region that overlaps it.
+ */
+#define CM_REGION_GUARD 7U
+#define CM_GUARD_SIZE 32U
+#define CM_GUARD_RASR (MPU_RASR_ENABLE | MPU_RASR_SIZE(5U) | MPU_RASR_XN | MPU_RASR_RAM)
+
+/* Program `t`'s guard (2 stores); the caller orders it with dsb before `t` runs. */
+static inline void cm_guard_load(const struct k_thread *t)
+{
+	MPU_RBAR = ((uint32_t)t->stack_info.start - CM_GUARD_SIZE) | MPU_RBAR_VALID | CM_REGION_GUARD;
+	MPU_RASR = CM_GUARD_RASR;
+}
+
+/* Boot: the MPU on with main's guard (after z_arm_mpu_init() under USERSPACE). */
+void z_arm_mpu_guard_init(const struct k_thread *main_thread);
+/*
+ * `thread`'s stack object is [stack, stack + 32 + size) with the guard
+ * first: point stack_info at the part above the guard (an object not
+ * aligned to 32 loses up to 31 bytes so that the guard is aligned).
+ */
+void z_arm_guard_stack_set(struct k_thread *thread, uintptr_t stack, size_t size);
+/*
+ * From the fault handler: when the fault is the running thread's stack
+ * running into its guard, report a stack overflow and raise
+ * K_ERR_STACK_CHK_FAIL (returns only if it is not such a fault).
+ */
+void z_arm_guard_fault(const struct cm_hw_frame *esf, uint32_t exc_return, uint32_t cfsr);
+
+/*
+ * main's stack (reset.c). Under MPU_STACK_GUARD it starts with the 32-byte
+ * guard; under USERSPACE too and a power-of-two CONFIG_MAIN_STACK_SIZE the
+ * guard is carved out of the block (so one region still covers the stack
+ * and main may enter user mode), otherwise it comes on top.
+ */
+#if defined(CONFIG_MPU_STACK_GUARD) && defined(CONFIG_USERSPACE)
+#define CM_MAIN_STACK_POW2                                                                        \
+	(CONFIG_MAIN_STACK_SIZE >= 64 && (CONFIG_MAIN_STACK_SIZE & (CONFIG_MAIN_STACK_SIZE - 1)) == 0)
+#else
+#define CM_MAIN_STACK_POW2 0
+#endif
+#if defined(CONFIG_MPU_STACK_GUARD) && !CM_MAIN_STACK_POW2
+#define CM_MAIN_STACK_LEN (CONFIG_MAIN_STACK_SIZE + 32)
+#else
+#define CM_MAIN_STACK_LEN CONFIG_MAIN_STACK_SIZE
+#endif
 
 #endif /* ZMEM_ARCH_ARM_CORTEX_M_H_ */

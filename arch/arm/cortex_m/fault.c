@@ -36,6 +36,10 @@ void z_arm_fault(const struct arch_esf *esf, uint32_t exc_return)
 	uint32_t cfsr = SCB_CFSR;
 	struct k_thread *t = k_current_get();
 
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		/* A stack overflow into the guard is reported as one; returns otherwise. */
+		z_arm_guard_fault((const struct cm_hw_frame *)esf, exc_return, cfsr);
+	}
 	printk("***** %s *****\n", fault_name(exc));
 	printk("  CFSR 0x%08x HFSR 0x%08x\n", (unsigned int)cfsr, (unsigned int)SCB_HFSR);
 	if ((cfsr & CFSR_MMARVALID) != 0U) {

@@ -6,9 +6,9 @@
  * A user thread in user mode holds no kernel lock and is in no kernel
  * structure half-way, so when the application's fatal-error handler
  * returns, aborting it and going on is safe. The abort ends in
- * arch_switch_exit() inside the fault handler; z_arm_fault_unwind() then
- * leaves the handler as if it returned, straight into the pending PendSV,
- * which switches to the thread the kernel chose. A fault in privileged code
+ * arch_switch_exit() inside the fault handler; z_arm_fault_unwind()
+ * (fault_unwind.c) then leaves the handler as if it returned, straight into
+ * the pending PendSV, which switches to the thread the kernel chose. A fault in privileged code
  * (the kernel, a supervisor thread, a user thread inside a kernel call)
  * keeps the old rule: the port halts if the handler returns.
  */
@@ -17,9 +17,6 @@
 #include <zephyr/zmem/port.h>
 
 #include "cortex_m.h"
-
-/* Set by a report, consumed by the abort that follows it. */
-static bool unwind_ok;
 
 extern char __zmem_rom_end[];
 extern char __zmem_sram_start[], __zmem_sram_end[];
@@ -128,48 +125,5 @@ void z_arm_user_fault_report(const struct cm_hw_frame *esf, uint32_t cfsr)
 	SCB_CFSR = cfsr;
 	SCB_HFSR = SCB_HFSR;
 	/* Only this fault is active (it came from thread mode): its handler can be left for good. */
-	unwind_ok = (SCB_ICSR & SCB_ICSR_RETTOBASE) != 0U;
-}
-
-bool z_arm_fault_unwind_ok(void)
-{
-	uint32_t exc = cm_ipsr();
-	bool ok = unwind_ok && exc >= 3U && exc <= 6U;
-
-	unwind_ok = false;
-	return ok;
-}
-
-/*
- * PSP while leaving: a harmless frame in kernel memory, in case the core
- * unstacks before it takes PendSV (QEMU does; hardware tail-chains), with
- * room below it for PendSV's own frame and saved registers.
- */
-static uint32_t unwind_stack[32] __aligned(8);
-
-static void unwind_wait(void)
-{
-	for (;;) {
-		/* PendSV is pending and unmasked: it runs before this loop does */
-	}
-}
-
-FUNC_NORETURN void z_arm_fault_unwind(void)
-{
-	struct cm_hw_frame *f = (struct cm_hw_frame *)&unwind_stack[24];
-
-	*f = (struct cm_hw_frame){ .pc = (uint32_t)(uintptr_t)unwind_wait & ~1U,
-				   .xpsr = XPSR_THUMB };
-	__asm__ volatile("msr psp, %0\n\t"
-			 "msr control, %1\n\t"
-			 "msr msp, %2\n\t"
-			 "movs r0, #0\n\t"
-			 "msr basepri, r0\n\t"
-			 "isb\n\t"
-			 "mvn lr, #2\n\t" /* EXC_RETURN 0xFFFFFFFD: thread mode, PSP */
-			 "bx lr"
-			 :
-			 : "r"(f), "r"(CONTROL_KERNEL), "r"(((const uint32_t *)SCB_VTOR)[0]) /* the initial MSP */
-			 : "r0", "memory");
-	CODE_UNREACHABLE;
+	z_arm_fault_unwind_allow((SCB_ICSR & SCB_ICSR_RETTOBASE) != 0U);
 }

@@ -9,6 +9,9 @@
  *         (disabled while a supervisor thread runs)
  *   2..7  the running thread's memory domain, partition slot i in region
  *         2 + i (six partitions: arch_mem_domain_max_partitions_get())
+ * Under CONFIG_MPU_STACK_GUARD region 7 is the running thread's stack guard
+ * (mpu_guard.c; the highest region, so it wins over any partition that
+ * overlaps it) and domains get regions 2..6: five partitions.
  * PRIVDEFENA keeps the default memory map for privileged code, so the
  * kernel, handlers and supervisor threads reach everything that no region
  * restricts; unprivileged code reaches only what the regions grant, and
@@ -35,10 +38,15 @@
 #define REGION_STACK 1U
 #define REGION_PART0 2U
 #define MPU_REGIONS 8U
+#ifdef CONFIG_MPU_STACK_GUARD
+#define PART_REGIONS (CM_REGION_GUARD - REGION_PART0)
+#else
 #define PART_REGIONS (MPU_REGIONS - REGION_PART0)
+#endif
 #define PART_WORDS (2U * PART_REGIONS)
 
-BUILD_ASSERT(PART_WORDS == 12U, "z_arm_mpu_load() stores the partition words in three stm of four");
+BUILD_ASSERT(PART_WORDS == (IS_ENABLED(CONFIG_MPU_STACK_GUARD) ? 10U : 12U),
+	     "z_arm_mpu_load() stores the partition words in stm of four, four and four (two)");
 
 /* AP field values (ARMv7-M PMSA): privileged / unprivileged rights. */
 #define AP_NA_NA 0U
@@ -56,10 +64,13 @@ struct mpu_domain {
 
 static struct mpu_domain domain_pool[CONFIG_ARM_MPU_DOMAINS];
 
-/* Regions 2..7 disabled: a thread outside any domain (before the default one exists). */
+/* Partition regions disabled: a thread outside any domain (before the default one exists). */
 static const uint32_t no_partitions[PART_WORDS] = {
 	MPU_RBAR_VALID | 2U, 0U, MPU_RBAR_VALID | 3U, 0U, MPU_RBAR_VALID | 4U, 0U,
-	MPU_RBAR_VALID | 5U, 0U, MPU_RBAR_VALID | 6U, 0U, MPU_RBAR_VALID | 7U, 0U,
+	MPU_RBAR_VALID | 5U, 0U, MPU_RBAR_VALID | 6U, 0U,
+#ifndef CONFIG_MPU_STACK_GUARD
+	MPU_RBAR_VALID | 7U, 0U,
+#endif
 };
 
 /* What regions 2..7 and 1 hold now (the current thread's). */
@@ -277,6 +288,17 @@ void z_arm_mpu_load(const struct k_mem_domain *domain, const uint32_t *stack_reg
 		const uint32_t *src = w;
 
 		loaded_partitions = w;
+#ifdef CONFIG_MPU_STACK_GUARD
+		__asm__ volatile("ldmia %0!, {r0-r3}\n\t"
+				 "stmia %1, {r0-r3}\n\t"
+				 "ldmia %0!, {r0-r3}\n\t"
+				 "stmia %1, {r0-r3}\n\t"
+				 "ldmia %0!, {r0-r1}\n\t"
+				 "stmia %1, {r0-r1}"
+				 : "+r"(src)
+				 : "r"(MPU_RBAR_ADDR)
+				 : "r0", "r1", "r2", "r3", "memory");
+#else
 		__asm__ volatile("ldmia %0!, {r0-r3}\n\t"
 				 "stmia %1, {r0-r3}\n\t"
 				 "ldmia %0!, {r0-r3}\n\t"
@@ -286,6 +308,7 @@ void z_arm_mpu_load(const struct k_mem_domain *domain, const uint32_t *stack_reg
 				 : "+r"(src)
 				 : "r"(MPU_RBAR_ADDR)
 				 : "r0", "r1", "r2", "r3", "memory");
+#endif
 	}
 	__asm__ volatile("dsb" ::: "memory"); /* before the incoming thread's first access */
 }

@@ -37,14 +37,17 @@ FUNC_NORETURN void z_cstart(int (*app_main)(void));
  * USERSPACE a power-of-two size (1024 by default) also aligns it to its
  * size, so that one MPU region covers it and main may enter user mode.
  */
-#ifdef CONFIG_USERSPACE
+#if defined(CONFIG_MPU_STACK_GUARD)
+/* The guard first (cortex_m.h): aligned to 32, or to the power-of-two block under USERSPACE. */
+#define MAIN_STACK_ALIGN (CM_MAIN_STACK_POW2 ? CONFIG_MAIN_STACK_SIZE : 32)
+#elif defined(CONFIG_USERSPACE)
 #include <zephyr/arch/arm/cortex_m/mpu.h>
 #define MAIN_STACK_ALIGN                                                                          \
 	(Z_ARM_MPU_SIZE_OK(CONFIG_MAIN_STACK_SIZE) ? CONFIG_MAIN_STACK_SIZE : 8)
 #else
 #define MAIN_STACK_ALIGN 8
 #endif
-char z_arm_main_stack[CONFIG_MAIN_STACK_SIZE] __aligned(MAIN_STACK_ALIGN)
+char z_arm_main_stack[CM_MAIN_STACK_LEN] __aligned(MAIN_STACK_ALIGN)
 	__attribute__((section(".noinit")));
 
 /*
@@ -87,7 +90,7 @@ FUNC_NORETURN void z_arm_start(void)
 }
 
 /* The top of the main stack, 8-byte aligned as AAPCS wants at a call. */
-#define MAIN_STACK_TOP_EXPR "z_arm_main_stack + " STRINGIFY(CONFIG_MAIN_STACK_SIZE)
+#define MAIN_STACK_TOP_EXPR "z_arm_main_stack + " STRINGIFY(CM_MAIN_STACK_LEN)
 
 __attribute__((naked, noreturn)) void z_arm_reset(void)
 {

@@ -17,6 +17,15 @@ FUNC_NORETURN void z_arm_semihost_exit(int status)
 	register uint32_t r0 __asm__("r0") = SYS_EXIT_EXTENDED;
 	register uint32_t *r1 __asm__("r1") = block;
 
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		/*
+		 * Observed on QEMU 7.2: with main's guard loaded (main's stack
+		 * begins with it) QEMU's read of `block` failed and it did not
+		 * exit. The system halts anyway: the MPU goes off first.
+		 */
+		MPU_CTRL = 0U;
+		__asm__ volatile("dsb\n\tisb" ::: "memory");
+	}
 	__asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
 	/* Without semihosting there is nobody to tell: stop here. */
 	for (;;) {

@@ -31,7 +31,15 @@ extern char z_arm_main_stack[];
 
 /* The kernel's idle thread comes without a stack (other ports need none). */
 #define IDLE_STACK_SIZE 512U
-static char idle_stack[IDLE_STACK_SIZE] __aligned(8) __attribute__((section(".noinit")));
+#ifdef CONFIG_MPU_STACK_GUARD
+#define IDLE_STACK_LEN (CM_GUARD_SIZE + IDLE_STACK_SIZE) /* guard first, aligned to 32 */
+#define IDLE_STACK_ALIGN CM_GUARD_SIZE
+#else
+#define IDLE_STACK_LEN IDLE_STACK_SIZE
+#define IDLE_STACK_ALIGN 8
+#endif
+static char idle_stack[IDLE_STACK_LEN] __aligned(IDLE_STACK_ALIGN)
+	__attribute__((section(".noinit")));
 
 
 /*
@@ -40,11 +48,16 @@ static char idle_stack[IDLE_STACK_SIZE] __aligned(8) __attribute__((section(".no
  * must still hold STACK_GUARD (written at creation). It catches an overflow
  * in progress, and a finished one that overwrote the guard; a frame that
  * jumped over the guard without writing it goes unnoticed.
+ * Under CONFIG_MPU_STACK_GUARD the MPU guard below the stack catches an
+ * overflow at its first access; the word stays as a second check.
  */
 #define STACK_GUARD 0xF00DCAFEU
 
 static uint32_t *stack_bottom(const struct k_thread *t)
 {
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		return (uint32_t *)t->stack_info.start; /* set for main and idle too */
+	}
 	if (t == main_thread) {
 		return (uint32_t *)(void *)z_arm_main_stack;
 	}
@@ -102,6 +115,11 @@ int arch_new_thread(struct k_thread *thread, void *stack, size_t stack_size)
 		stack_size = sizeof(idle_stack);
 		idle_thread = thread;
 	}
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		z_arm_guard_stack_set(thread, (uintptr_t)stack, stack_size);
+		stack = (void *)thread->stack_info.start;
+		stack_size = thread->stack_info.size;
+	}
 	if (stack_size < sizeof(*hw) + sizeof(*sw) + 64U) {
 		return -ENOMEM;
 	}
@@ -128,13 +146,23 @@ int arch_thread_init_main(struct k_thread *thread)
 	cm_running = thread;
 	cm_switch_to = thread;
 	main_thread = thread;
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		/* The kernel knows no stack for main; its guard comes first (reset.c). */
+		z_arm_guard_stack_set(thread, (uintptr_t)z_arm_main_stack,
+				      CM_MAIN_STACK_LEN - CM_GUARD_SIZE);
+	}
 	guard_set(thread);
 	if (IS_ENABLED(CONFIG_USERSPACE)) {
 		/* The kernel knows no stack for main; user mode needs its bounds. */
-		thread->stack_info.start = (uintptr_t)z_arm_main_stack;
-		thread->stack_info.size = CONFIG_MAIN_STACK_SIZE;
+		if (!IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+			thread->stack_info.start = (uintptr_t)z_arm_main_stack;
+			thread->stack_info.size = CONFIG_MAIN_STACK_SIZE;
+		}
 		z_arm_user_thread_init(thread);
 		z_arm_mpu_init();
+	}
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		z_arm_mpu_guard_init(thread);
 	}
 	return 0;
 }
@@ -178,7 +206,8 @@ FUNC_NORETURN void arch_switch_exit(struct k_thread *old, struct k_thread *next)
 	}
 	if (arch_is_in_isr()) {
 		/* Only a fault handler that returned aborts the interrupted thread from here. */
-		if (IS_ENABLED(CONFIG_USERSPACE) && z_arm_fault_unwind_ok()) {
+		if ((IS_ENABLED(CONFIG_USERSPACE) || IS_ENABLED(CONFIG_MPU_STACK_GUARD)) &&
+		    z_arm_fault_unwind_ok()) {
 			z_sched_exit_release();
 			cm_running = NULL;
 			pend_switch(next);
@@ -237,8 +266,13 @@ uintptr_t z_arm_pendsv_select(uintptr_t sp)
 		}
 	}
 	cm_running = cm_switch_to;
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		cm_guard_load(cm_running);
+	}
 	if (IS_ENABLED(CONFIG_USERSPACE)) {
-		z_arm_user_switch_in(cm_running);
+		z_arm_user_switch_in(cm_running); /* its dsb orders the guard too */
+	} else if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		__asm__ volatile("dsb" ::: "memory");
 	}
 	return (uintptr_t)cm_running->arch.ctx;
 }

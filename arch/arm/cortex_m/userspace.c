@@ -236,19 +236,38 @@ FUNC_NORETURN void z_arm_user_launch(struct arm_user *u, const struct launch *ho
  */
 #define USER_STACK_MIN 256U
 
+/*
+ * The region of a user stack. Under MPU_STACK_GUARD the stack object
+ * starts with the guard and is one power-of-two block aligned to its size
+ * (thread_stack.h): the region covers the whole block, guard included (the
+ * guard's region 7 wins there), whatever part of it the thread was given.
+ */
+static uintptr_t stack_region_start(const struct k_thread *t)
+{
+	return t->stack_info.start - K_THREAD_STACK_RESERVED;
+}
+
+static size_t stack_region_size(const struct k_thread *t)
+{
+	if (IS_ENABLED(CONFIG_MPU_STACK_GUARD)) {
+		return Z_ARM_MPU_POW2(t->stack_info.size + K_THREAD_STACK_RESERVED);
+	}
+	return t->stack_info.size;
+}
+
 static bool stack_expressible(const struct k_thread *t)
 {
-	uintptr_t start = t->stack_info.start;
-	size_t size = t->stack_info.size;
+	uintptr_t start = stack_region_start(t);
+	size_t size = stack_region_size(t);
 
 	return size >= USER_STACK_MIN && (size & (size - 1U)) == 0U && (start & (size - 1U)) == 0U;
 }
 
 static void stack_region_set(struct arm_user *u, const struct k_thread *t)
 {
-	u->stack_region[0] = (uint32_t)t->stack_info.start | MPU_RBAR_VALID | 1U;
+	u->stack_region[0] = (uint32_t)stack_region_start(t) | MPU_RBAR_VALID | 1U;
 	u->stack_region[1] = MPU_RASR_ENABLE | MPU_RASR_XN | MPU_RASR_RAM | MPU_RASR_AP(3U) |
-			     MPU_RASR_SIZE(31U - (uint32_t)__builtin_clz(t->stack_info.size));
+			     MPU_RASR_SIZE(31U - (uint32_t)__builtin_clz(stack_region_size(t)));
 }
 
 static FUNC_NORETURN void user_mode_refused(void)
