@@ -174,7 +174,9 @@ struct k_thread *z_arm_user_stack_owner(uintptr_t addr);
 /* Program `t`'s guard (2 stores); the caller orders it with dsb before `t` runs. */
 static inline void cm_guard_load(const struct k_thread *t)
 {
-	MPU_RBAR = ((uint32_t)t->stack_info.start - CM_GUARD_SIZE) | MPU_RBAR_VALID | CM_REGION_GUARD;
+	uint32_t guard = (uint32_t)t->stack_info.start - CM_GUARD_SIZE;
+
+	MPU_RBAR = guard | MPU_RBAR_VALID | CM_REGION_GUARD;
 	MPU_RASR = CM_GUARD_RASR;
 }
 
@@ -201,7 +203,8 @@ void z_arm_guard_fault(const struct cm_hw_frame *esf, uint32_t exc_return, uint3
  */
 #if defined(CONFIG_MPU_STACK_GUARD) && defined(CONFIG_USERSPACE)
 #define CM_MAIN_STACK_POW2                                                                        \
-	(CONFIG_MAIN_STACK_SIZE >= 64 && (CONFIG_MAIN_STACK_SIZE & (CONFIG_MAIN_STACK_SIZE - 1)) == 0)
+	(CONFIG_MAIN_STACK_SIZE >= 64 &&                                                          \
+	 (CONFIG_MAIN_STACK_SIZE & (CONFIG_MAIN_STACK_SIZE - 1)) == 0)
 #else
 #define CM_MAIN_STACK_POW2 0
 #endif
