@@ -187,7 +187,14 @@ static ALWAYS_INLINE bool class_search(struct heap_ctx x, unsigned int *cls)
 	return true;
 }
 
-/* ---- free lists: circular, doubly linked, new chunks enter at the tail ---- */
+/*
+ * ---- free lists: doubly linked, not circular, new chunks enter at the head (LIFO) ----
+ *
+ * The first member's FREE_PREV is not a chunk id but a head mark: HEAD_MARK | its class
+ * (chunk ids never reach the top bit of a field). The last member's FREE_NEXT is 0 (chunk
+ * 0 is never free). So unlinking any member needs no size class: the mark names the head
+ * slot to rewrite, and a 0 next after a mark says the list is now empty.
+ */
 
 static ALWAYS_INLINE chunkid_t head_get(struct heap_ctx x, unsigned int cls)
 {
@@ -199,79 +206,65 @@ static ALWAYS_INLINE void head_set(struct heap_ctx x, unsigned int cls, chunkid_
 	set_class_head_w(x.h, cls, c, ctx_wide(x));
 }
 
-/*
- * Unlinks member c of list `cls`. `is_head` (a constant at each call site) says the caller
- * knows c is the head: alloc takes heads only, so it needs no head compare.
- */
-static ALWAYS_INLINE void list_unlink(struct heap_ctx x, chunkid_t c, unsigned int cls,
-				      bool is_head)
+static ALWAYS_INLINE chunkid_t head_mark(struct heap_ctx x)
+{
+	return ctx_big(x) ? HEAP_HEAD_MARK_BIG : HEAP_HEAD_MARK_SMALL;
+}
+
+/* Unlinks head c of list `cls` (alloc takes heads only, and knows their class). */
+static ALWAYS_INLINE void list_unlink_head(struct heap_ctx x, chunkid_t c, unsigned int cls)
 {
 	chunkid_t next = xget(x, c, FREE_NEXT);
 
-	if (next == c) {
-		head_set(x, cls, 0U);
+	head_set(x, cls, next);
+	if (next == 0U) {
 		class_clear_avail(x, cls);
 	} else {
-		chunkid_t prev = xget(x, c, FREE_PREV);
-
-		xset(x, prev, FREE_NEXT, next);
-		xset(x, next, FREE_PREV, prev);
-		if (is_head) {
-			head_set(x, cls, next);
-		} else if (HEAP_X86 || !HEAP_OPT_SIZE) {
-			/*
-			 * A conditional move: the branch mispredicts on x86 (wall time). Cortex-M3
-			 * -O2 also keeps it (a branch: mean -0.4, max +2 on qemu_cortex_m3).
-			 */
-			chunkid_t head = head_get(x, cls);
-
-			head_set(x, cls, head == c ? next : head);
-		} else if (head_get(x, cls) == c) {
-			/* Thumb-2 -Os: a branch is one instruction and 2 bytes less than it + mov. */
-			head_set(x, cls, next);
-		}
+		xset(x, next, FREE_PREV, head_mark(x) | cls);
 	}
 }
 
-/* Unlinks any member c of list `cls`. */
-HEAP_LIST_FN void list_remove_cls(struct heap_ctx x, chunkid_t c, unsigned int cls)
+/* Unlinks any member c of its list; the class comes from the head mark when c is first. */
+static ALWAYS_INLINE void list_unlink_any(struct heap_ctx x, chunkid_t c)
 {
-	list_unlink(x, c, cls, false);
-}
+	chunkid_t prev = xget(x, c, FREE_PREV);
+	chunkid_t next = xget(x, c, FREE_NEXT);
+	chunkid_t mark = head_mark(x);
 
-/* Unlinks member c of `sz` units; out of line at -Os with a fixed layout (see take_chunk_mem()). */
-HEAP_LIST_FN void list_remove_sz(struct heap_ctx x, chunkid_t c, chunksz_t sz)
-{
-	list_unlink(x, c, size_class(sz), false);
-	heap_stats_listed(x.h, sz, false);
-}
-
-static ALWAYS_INLINE void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
-{
-	if (HEAP_OS_FIXED) {
-		list_remove_sz(x, c, sz);
+	if ((prev & mark) != 0U) {
+		head_set(x, prev & ~mark, next);
 	} else {
-		list_remove_cls(x, c, size_class(sz));
-		heap_stats_listed(x.h, sz, false);
+		xset(x, prev, FREE_NEXT, next);
 	}
+	if (next != 0U) {
+		xset(x, next, FREE_PREV, prev);
+	} else if ((prev & mark) != 0U) {
+		class_clear_avail(x, prev & ~mark);
+	}
+}
+
+/*
+ * Unlinks free chunk c of `sz` units, any member of its list. One out-of-line copy at -Os:
+ * free's neighbour unlinks, and in AUTO builds alloc's head unlink too.
+ */
+HEAP_LIST_FN void list_remove(struct heap_ctx x, chunkid_t c, chunksz_t sz)
+{
+	list_unlink_any(x, c);
+	heap_stats_listed(x.h, sz, false);
 }
 
 static ALWAYS_INLINE void list_insert(struct heap_ctx x, chunkid_t c, chunksz_t sz)
 {
 	unsigned int cls = size_class(sz);
 	chunkid_t head = head_get(x, cls);
+	chunkid_t mark = head_mark(x) | cls;
 
+	head_set(x, cls, c);
+	xset(x, c, FREE_PREV, mark);
+	xset(x, c, FREE_NEXT, head);
 	if (head == 0U) {
-		head_set(x, cls, c);
-		xset(x, c, FREE_PREV, c);
-		xset(x, c, FREE_NEXT, c);
 		class_set_avail(x, cls);
 	} else {
-		chunkid_t tail = xget(x, head, FREE_PREV);
-
-		xset(x, tail, FREE_NEXT, c);
-		xset(x, c, FREE_PREV, tail);
-		xset(x, c, FREE_NEXT, head);
 		xset(x, head, FREE_PREV, c);
 	}
 	heap_stats_listed(x.h, sz, true);
@@ -328,11 +321,11 @@ HEAP_LIST_FN uint8_t *take_chunk_mem(struct heap_ctx x, chunksz_t sz)
 		csz = xget(x, c, SIZE_AND_USED) >> 1;
 	}
 	if (HEAP_OPT_SIZE && !HEAP_OS_FIXED) {
-		list_remove_cls(x, c, cls);	/* the one shared copy */
+		list_remove(x, c, csz);	/* the one shared copy */
 	} else {
-		list_unlink(x, c, cls, true);
+		list_unlink_head(x, c, cls);
+		heap_stats_listed(x.h, csz, false);
 	}
-	heap_stats_listed(x.h, csz, false);
 	heap_stats_alloc(x.h, sz);
 	if (csz > sz) {
 		chunkid_t r = c + sz;

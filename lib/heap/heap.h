@@ -43,8 +43,10 @@
  *   power-of-two range [2^k, 2^(k+1)) is cut into 8 classes of width 2^(k-3): a class spans
  *   at most 12.5 % of its lower bound.
  * A bit in the bitmap words is set iff that class's list is non-empty; bit w of `summary`
- * is set iff word w is non-zero. Lists are circular and doubly linked; the head id is
- * stored in the class's slot (0 = empty).
+ * is set iff word w is non-zero. Lists are doubly linked and end in 0 (chunk 0 is never
+ * free); the head id is stored in the class's slot (0 = empty), and the first member's
+ * FREE_PREV holds HEAD_MARK | class instead of a chunk id, so that any member can be
+ * unlinked without computing its class. New members enter at the head (LIFO).
  *
  * INVARIANTS (checked by sys_heap_validate())
  *  I1  Chunks tile units [0, end_chunk) exactly; each size >= 1; chunk 0 and the end
@@ -53,7 +55,9 @@
  *  I3  No two free chunks are adjacent (immediate coalescing).
  *  I4  A free chunk of size >= HEAP_MIN_FREE units is on exactly the list of
  *      class(size); a smaller one ("solo" unit, big heaps only) is on no list.
- *  I5  List links are consistent (next(prev(c)) == c), every listed chunk is free.
+ *  I5  List links are consistent: the first member's FREE_PREV is HEAD_MARK | class,
+ *      every other member's is the member before it; the last FREE_NEXT is 0; every
+ *      listed chunk is free.
  *  I6  Bitmap bit k set iff list k is non-empty; summary bit w iff word w != 0.
  *  I7  OFFSET flags appear only on used chunks (and only on 32-bit hosts).
  *  I8  With runtime stats: free_bytes == sum of listed chunks, allocated_bytes ==
@@ -101,6 +105,9 @@ typedef uint32_t __attribute__((__may_alias__)) heap_u32_t;
 #define HEAP_BIG_MAX_UNITS 0x7fffffffU
 #define HEAP_OFFSET_FLAG_SMALL 0x8000U
 #define HEAP_OFFSET_FLAG_BIG 0x80000000U
+/* FREE_PREV of a list's first member: this bit | its class (no chunk id has it). */
+#define HEAP_HEAD_MARK_SMALL 0x8000U
+#define HEAP_HEAD_MARK_BIG 0x80000000U
 
 enum chunk_fields { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
 

@@ -14,14 +14,14 @@ static void print_classes(const struct z_heap *h)
 
 	printk("  class  min_units  count  largest\n");
 	for (unsigned int cls = 1U; cls < nb; cls++) {
-		chunkid_t head = class_head(h, cls);
-		chunkid_t c = head;
+		chunkid_t c = class_head(h, cls);
 		uint32_t count = 0U;
 		chunksz_t largest = 0U;
 
-		if (head == 0U) {
+		if (c == 0U) {
 			continue;
 		}
+		/* The budget and the bound keep a corrupted list from hanging or straying. */
 		do {
 			chunksz_t sz = chunk_size(h, c);
 
@@ -29,7 +29,7 @@ static void print_classes(const struct z_heap *h)
 			free_units += sz;
 			largest = MAX(largest, sz);
 			c = chunk_field(h, c, FREE_NEXT);
-		} while (c != head && c != 0U && --budget != 0U);
+		} while (c != 0U && c < h->end_chunk && --budget != 0U);
 		printk("  %5u  %9u  %5u  %7u\n", cls, (unsigned int)size_class_min(cls),
 		       (unsigned int)count, (unsigned int)largest);
 	}

@@ -39,35 +39,36 @@ static bool check_chunks(const struct z_heap *h, chunksz_t *listed, size_t *used
 	return chunk_used(h, end) && chunk_size(h, end) == 0U && !chunk_offset_flag(h, end);
 }
 
-/* One class list: links, membership, class; returns the units it holds or -1. */
+/*
+ * One class list: its head mark, links, membership and class; adds the units it holds.
+ * Each member's FREE_PREV must be the member before it (the head mark for the first), so
+ * every link is checked from both ends, and a cycle runs out of budget.
+ */
 static bool check_class(const struct z_heap *h, unsigned int cls, chunksz_t *units,
 			uint32_t *budget)
 {
-	chunkid_t head = class_head(h, cls);
-	chunkid_t c = head;
+	chunkid_t c = class_head(h, cls);
+	chunkid_t prev = (big_heap(h) ? HEAP_HEAD_MARK_BIG : HEAP_HEAD_MARK_SMALL) | cls;
 	bool avail = (class_avail(h)[cls >> 5] & (1U << (cls & 31U))) != 0U;
 
-	if ((head != 0U) != avail) {
+	if ((c != 0U) != avail) {
 		return false;
 	}
-	if (head == 0U) {
-		return true;
-	}
-	do {
-		if (c == 0U || c >= h->end_chunk || chunk_used(h, c) || (*budget)-- == 0U) {
+	while (c != 0U) {
+		if (c >= h->end_chunk || chunk_used(h, c) || (*budget)-- == 0U ||
+		    chunk_field(h, c, FREE_PREV) != prev) {
 			return false;
 		}
 		chunksz_t sz = chunk_size(h, c);
-		chunkid_t next = chunk_field(h, c, FREE_NEXT);
 
 		if (sz < min_free_units(h) || sz > h->end_chunk - c || size_class(sz) != cls ||
-		    left_size(h, c + sz) != sz || next == 0U || next >= h->end_chunk ||
-		    chunk_field(h, next, FREE_PREV) != c) {
+		    left_size(h, c + sz) != sz) {
 			return false;
 		}
 		*units += sz;
-		c = next;
-	} while (c != head);
+		prev = c;
+		c = chunk_field(h, c, FREE_NEXT);
+	}
 	return true;
 }
 
