@@ -124,11 +124,7 @@ static ALWAYS_INLINE bool x_listed(struct heap_ctx x, chunksz_t sz)
 
 /* ---- class bitmaps ---- */
 
-/*
- * Two shapes differ by target: x86 clears a bitmap bit best with a rotation (rol; Thumb-2
- * has bic but no rotate-left) and keeps the list head by a conditional move (a branch there
- * mispredicts; on Cortex-M a branch costs fewer instructions).
- */
+/* x86 clears a bitmap bit best with a rotation (rol); Thumb-2 has bic but no rotate-left. */
 #if defined(__x86_64__) || defined(__i386__)
 #define HEAP_X86 1
 #else
@@ -208,7 +204,7 @@ static ALWAYS_INLINE void head_set(struct heap_ctx x, unsigned int cls, chunkid_
 
 static ALWAYS_INLINE chunkid_t head_mark(struct heap_ctx x)
 {
-	return ctx_big(x) ? HEAP_HEAD_MARK_BIG : HEAP_HEAD_MARK_SMALL;
+	return heap_head_mark(ctx_big(x));
 }
 
 /* Unlinks head c of list `cls` (alloc takes heads only, and knows their class). */

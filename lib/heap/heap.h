@@ -109,6 +109,11 @@ typedef uint32_t __attribute__((__may_alias__)) heap_u32_t;
 #define HEAP_HEAD_MARK_SMALL 0x8000U
 #define HEAP_HEAD_MARK_BIG 0x80000000U
 
+static ALWAYS_INLINE chunkid_t heap_head_mark(bool big)
+{
+	return big ? HEAP_HEAD_MARK_BIG : HEAP_HEAD_MARK_SMALL;
+}
+
 enum chunk_fields { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
 
 struct z_heap {

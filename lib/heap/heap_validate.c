@@ -48,7 +48,7 @@ static bool check_class(const struct z_heap *h, unsigned int cls, chunksz_t *uni
 			uint32_t *budget)
 {
 	chunkid_t c = class_head(h, cls);
-	chunkid_t prev = (big_heap(h) ? HEAP_HEAD_MARK_BIG : HEAP_HEAD_MARK_SMALL) | cls;
+	chunkid_t prev = heap_head_mark(big_heap(h)) | cls;
 	bool avail = (class_avail(h)[cls >> 5] & (1U << (cls & 31U))) != 0U;
 
 	if ((c != 0U) != avail) {
