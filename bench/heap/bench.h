@@ -162,8 +162,9 @@ struct bench_frag_policy {
 	size_t (*reserved_bytes)(size_t heap_bytes);
 };
 
+/* Seeds first_seed .. first_seed + seeds - 1 (the tables use 1..N). */
 void bench_frag_run(const struct bench_frag_workload *w, const struct bench_frag_policy *policy,
-		    unsigned int seeds, struct bench_frag_result *out);
+		    unsigned int first_seed, unsigned int seeds, struct bench_frag_result *out);
 
 struct sys_heap;
 struct bestfit;

@@ -108,13 +108,13 @@ static double frag_one(const struct bench_frag_workload *w, const struct bench_f
 }
 
 void bench_frag_run(const struct bench_frag_workload *w, const struct bench_frag_policy *policy,
-		    unsigned int seeds, struct bench_frag_result *out)
+		    unsigned int first_seed, unsigned int seeds, struct bench_frag_result *out)
 {
 	double sum = 0.0;
 	double allocs_sum = 0.0;
 
 	out->min = 1.0;
-	for (unsigned int s = 1; s <= seeds; s++) {
+	for (unsigned int s = first_seed; s < first_seed + seeds; s++) {
 		size_t allocs;
 		double f = frag_one(w, policy, s, &allocs);
 

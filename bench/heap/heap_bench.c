@@ -12,12 +12,15 @@
  *   failures   failed allocations on the random stream (--heap, --ops): zmem and
  *              the exact best-fit reference model (PEERS.md's target workload
  *              is --heap=32768)
+ *   frag-spread  how far the fragmentation figure's 20-seed mean moves with the seeds:
+ *              --seeds=N blocks of 20 seeds (zmem and the best-fit models)
  *   smoke      a short run of everything, with sanity checks (ctest)
  * Options: --alloc=zmem|glibc|jemalloc|mimalloc  --workload=random|pairs
  *          --ops=N  --seeds=N  --heap=BYTES  --seed=N  --repeats=N
  * Output: Markdown tables on stdout; exit status 0, or 1 when a check fails.
  */
 #include <dlfcn.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +82,7 @@ static const char *opt_value(const char *arg, const char *name)
 static void usage(void)
 {
 	fprintf(stderr, "usage: heap_bench [--mode=table|latency|frag|overhead|callgrind|trace|"
-			"smoke] [--alloc=NAME] [--workload=random|pairs] [--ops=N] [--seeds=N] "
+			"smoke|frag-spread] [--alloc=NAME] [--workload=random|pairs] [--ops=N] [--seeds=N] "
 			"[--heap=BYTES] [--seed=N] [--repeats=N]\n");
 	exit(2);
 }
@@ -331,7 +334,7 @@ static void frag_row(const char *name, const struct bench_frag_policy *policy,
 	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
 		struct bench_frag_result r;
 
-		bench_frag_run(&frag_workloads[i], policy, o->seeds, &r);
+		bench_frag_run(&frag_workloads[i], policy, 1U, o->seeds, &r);
 		printf(" %.3f (%.3f) |", r.mean, r.min);
 		check(r.mean > 0.0 && r.min <= r.mean, "fragmentation figure in range");
 	}
@@ -359,6 +362,68 @@ static void frag_table(const struct options *o)
 	}
 	printf(".\nThe reference rows are a model, not an allocator (8-byte units, 4-byte header, "
 	       "like zmem's\nsmall layout and umm_malloc): they separate policy from metadata.\n");
+}
+
+/*
+ * How far a mean of FRAG_BLOCK_SEEDS seeds (the issue's figure) moves with the seeds: the
+ * workload over `blocks` disjoint blocks (seeds 1..20, 21..40, ...). Per allocator and
+ * workload: the mean over all seeds, the lowest and highest block mean, the standard
+ * deviation of a block mean, and how many blocks meet issue 3's 32-bit target (mean >= 0.89
+ * and min >= 0.85).
+ */
+#define FRAG_BLOCK_SEEDS 20U
+#define FRAG_TARGET_MEAN 0.89
+#define FRAG_TARGET_MIN 0.85
+
+static void frag_spread_row(const char *name, const struct bench_frag_policy *policy,
+			    unsigned int blocks)
+{
+	printf("| %s |", name);
+	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
+		double sum = 0.0;
+		double sq = 0.0;
+		double lo = 1.0;
+		double hi = 0.0;
+		unsigned int met = 0;
+
+		for (unsigned int b = 0; b < blocks; b++) {
+			struct bench_frag_result r;
+
+			bench_frag_run(&frag_workloads[i], policy, 1U + b * FRAG_BLOCK_SEEDS,
+				       FRAG_BLOCK_SEEDS, &r);
+			sum += r.mean;
+			sq += r.mean * r.mean;
+			lo = r.mean < lo ? r.mean : lo;
+			hi = r.mean > hi ? r.mean : hi;
+			met += (r.mean >= FRAG_TARGET_MEAN && r.min >= FRAG_TARGET_MIN) ? 1U : 0U;
+		}
+
+		double mean = sum / blocks;
+		double var = sq / blocks - mean * mean;
+
+		printf(" %.3f (%.3f..%.3f, sd %.3f), %u |", mean, lo, hi,
+		       var > 0.0 ? sqrt(var) : 0.0, met);
+		check(lo <= mean && mean <= hi, "block means bracket the mean");
+	}
+	printf("\n");
+}
+
+static void frag_spread_table(const struct options *o)
+{
+	printf("\n### Fragmentation, %d-bit layout: how far a %u-seed mean moves (%u blocks, "
+	       "seeds 1..%u)\n\n", (int)(8 * sizeof(void *)), FRAG_BLOCK_SEEDS, o->seeds,
+	       o->seeds * FRAG_BLOCK_SEEDS);
+	printf("Each cell: mean over all seeds (lowest..highest block mean, standard deviation "
+	       "of a block\nmean), then the number of blocks meeting issue 3's target (mean >= "
+	       "%.2f and min >= %.2f).\n\n| allocator |", FRAG_TARGET_MEAN, FRAG_TARGET_MIN);
+	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
+		printf(" %s |", frag_workloads[i].name);
+	}
+	printf("\n|---|---|---|---|---|\n");
+	frag_spread_row("zmem", NULL, o->seeds);
+	for (size_t i = 0; i < ARRAY_LEN(frag_references); i++) {
+		frag_spread_row(frag_references[i].name, &frag_references[i], o->seeds);
+	}
 }
 
 /* Failed allocations of zmem and of the best-fit model on one random stream. */
@@ -583,6 +648,7 @@ static int smoke(struct options *o)
 	}
 	latency_table(o, BENCH_PAIRS);
 	frag_table(o);
+	frag_spread_table(o);
 	failures_table(o);
 	return failures ? 1 : 0;
 }
@@ -603,6 +669,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.mode, "failures") == 0) {
 		failures_table(&o);
+		return failures ? 1 : 0;
+	}
+	if (strcmp(o.mode, "frag-spread") == 0) {
+		frag_spread_table(&o);
 		return failures ? 1 : 0;
 	}
 	ensure_static_tls(argv);
