@@ -23,7 +23,7 @@ static struct z_heap heap_unusable = { .end_chunk = 1U };
  * The list primitives are inlined for speed, except when optimising for size (-Os, the
  * MCU default), where one out-of-line copy of each keeps init+alloc+free near 1 KiB. With a
  * layout fixed by the configuration (HEAP_OS_FIXED) -Os spends its margin below 1229 bytes
- * on the hot paths instead: see free_mem() and docs/heap.md, "-Os hot paths".
+ * on the hot paths instead: see free_mem() and docs/heap_history.md, "-Os hot paths".
  */
 #ifdef __OPTIMIZE_SIZE__
 #define HEAP_LIST_FN static __noinline
