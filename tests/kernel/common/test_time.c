@@ -94,9 +94,17 @@ static void test_passed_timepoint_has_no_time_left(void **state)
 {
 	k_timepoint_t soon = sys_timepoint_calc(K_TICKS(1));
 	k_timeout_t left = sys_timepoint_timeout(soon);
+	int64_t now = k_uptime_ticks();
 
 	assert_true(soon.tick != 0);
-	assert_true(left.ticks >= 1 && left.ticks <= 2);
+	assert_true(left.ticks >= 0 && left.ticks <= 2);
+	/*
+	 * A slow host (qemu-i386 under load) may cross the tick edge between the two calls;
+	 * only while the timepoint is still ahead must some time be left.
+	 */
+	if (now < (int64_t)soon.tick) {
+		assert_true(left.ticks >= 1);
+	}
 	while (k_uptime_ticks() < (int64_t)soon.tick) {
 		k_busy_wait(10);
 	}
