@@ -338,6 +338,26 @@ static void run_thread(k_tid_t t)
 	k_thread_join(t, K_FOREVER);
 }
 
+/*
+ * The plain scenario: a new user thread of `dom` makes one stray access and is the only one
+ * to end. The report must name `part` of domain `owner` (NULL, NULL: no partition).
+ */
+static void one_stray_access(const char *name, const char *thread_name, k_thread_entry_t entry,
+			     struct k_mem_domain *dom, const void *addr, int access,
+			     const void *part, const struct k_mem_domain *owner)
+{
+	int before = faults_seen;
+	k_tid_t t;
+
+	if (skip_faults(name)) {
+		return;
+	}
+	t = user_thread(0, thread_name, entry, dom, NULL);
+	expect_fault(name, t, addr, access, part, owner, NULL);
+	run_thread(t);
+	finish(name, before, 1);
+}
+
 int main(void)
 {
 	struct k_mem_partition *parts_a[] = { &a_part, &ro_part };
@@ -356,21 +376,10 @@ int main(void)
 		return 1;
 	}
 
-	before = faults_seen;
-	if (!skip_faults("ro_write")) {
-		t = user_thread(0, "ro_writer", ro_writer, &dom_a, NULL);
-		expect_fault("ro_write", t, &shared_ro[1], PROT_WRITE, shared_ro, &dom_a, NULL);
-		run_thread(t);
-		finish("ro_write", before, 1);
-	}
-
-	before = faults_seen;
-	if (!skip_faults("cross_domain_read")) {
-		t = user_thread(0, "cross_reader", cross_reader, &dom_b, NULL);
-		expect_fault("cross_domain_read", t, &a_data[5], PROT_READ, a_data, &dom_a, NULL);
-		run_thread(t);
-		finish("cross_domain_read", before, 1);
-	}
+	one_stray_access("ro_write", "ro_writer", ro_writer, &dom_a, &shared_ro[1], PROT_WRITE,
+			 shared_ro, &dom_a);
+	one_stray_access("cross_domain_read", "cross_reader", cross_reader, &dom_b, &a_data[5],
+			 PROT_READ, a_data, &dom_a);
 
 	before = faults_seen;
 	if (!skip_faults("stack_write")) {
@@ -387,14 +396,11 @@ int main(void)
 		finish("stack_write", before, 1);
 	}
 
-	before = faults_seen;
 	if (RUNNING_ON_VALGRIND) {
 		printk("SKIP: null_deref (memcheck reports it as an error first)\n");
-	} else if (!skip_faults("null_deref")) {
-		t = user_thread(0, "null_user", null_user, &dom_a, NULL);
-		expect_fault("null_deref", t, NULL, PROT_WRITE, NULL, NULL, NULL);
-		run_thread(t);
-		finish("null_deref", before, 1);
+	} else {
+		one_stray_access("null_deref", "null_user", null_user, &dom_a, NULL, PROT_WRITE,
+				 NULL, NULL);
 	}
 
 	before = faults_seen;
@@ -410,14 +416,8 @@ int main(void)
 		finish("fault_after_blocking", before, 1);
 	}
 
-	before = faults_seen;
-	if (!skip_faults("partition_in_no_domain")) {
-		t = user_thread(0, "orphan_reader", orphan_reader, &dom_a, NULL);
-		expect_fault("partition_in_no_domain", t, &orphan_data[100], PROT_READ,
-			     orphan_data, NULL, NULL);
-		run_thread(t);
-		finish("partition_in_no_domain", before, 1);
-	}
+	one_stray_access("partition_in_no_domain", "orphan_reader", orphan_reader, &dom_a,
+			 &orphan_data[100], PROT_READ, orphan_data, NULL);
 
 	before = faults_seen;
 	t = user_thread(0, "late_user", late_user, &dom_b, NULL);
