@@ -441,6 +441,17 @@ static void run_captured(void)
 	zmem_test_printk_capture(NULL, 0);
 }
 
+/* Runs `entry` as user thread thread_a, which must set step to 1 and then oops. */
+static void run_user_until_oops(k_thread_entry_t entry)
+{
+	unsigned int before = fatal_count;
+
+	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), entry, NULL);
+	run_captured();
+	assert_int_equal(step, 1);
+	assert_int_equal(fatal_count, before + 1U);
+}
+
 static void user_b_entry(void *p1, void *p2, void *p3)
 {
 	struct k_sem *sem = shared;
@@ -568,13 +579,8 @@ static void user_release_entry(void *p1, void *p2, void *p3)
 
 static void test_user_release_then_use(void **state)
 {
-	unsigned int before = fatal_count;
-
-	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), user_release_entry, NULL);
-	run_captured();
-	assert_int_equal(step, 1);
+	run_user_until_oops(user_release_entry);
 	assert_int_equal(seen[0], 0);
-	assert_int_equal(fatal_count, before + 1U);
 	assert_non_null(strstr(out, "k_sem_take: argument 1 (k_sem "));
 	assert_non_null(strstr(out, "not a registered object of that type"));
 	check_clean();
@@ -592,12 +598,7 @@ static void user_free_entry(void *p1, void *p2, void *p3)
 
 static void test_user_free_refused(void **state)
 {
-	unsigned int before = fatal_count;
-
-	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), user_free_entry, NULL);
-	run_captured();
-	assert_int_equal(step, 1);
-	assert_int_equal(fatal_count, before + 1U);
+	run_user_until_oops(user_free_entry);
 	assert_non_null(strstr(out, "zmem: user call k_object_free: not callable from user mode"));
 	/* The aborted thread was its only holder: the object went with it. */
 	assert_null(k_object_find(shared));
@@ -617,14 +618,8 @@ static void user_thread_obj_entry(void *p1, void *p2, void *p3)
 
 static void test_user_thread_object(void **state)
 {
-	unsigned int before = fatal_count;
-
-	start_user(&thread_a, stack_a, K_THREAD_STACK_SIZEOF(stack_a), user_thread_obj_entry,
-		   NULL);
-	run_captured();
-	assert_int_equal(step, 1);
+	run_user_until_oops(user_thread_obj_entry);
 	assert_int_not_equal(seen[0], 0);
-	assert_int_equal(fatal_count, before + 1U);
 	assert_non_null(strstr(out, "k_thread_priority_get: argument 1 (k_thread "));
 	assert_non_null(strstr(out, "not initialised"));
 	check_clean();
