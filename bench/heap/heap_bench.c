@@ -341,20 +341,29 @@ static void frag_row(const char *name, const struct bench_frag_policy *policy,
 	printf("\n");
 }
 
-static void frag_table(const struct options *o)
+typedef void frag_row_fn(const char *name, const struct bench_frag_policy *policy,
+			 const struct options *o);
+
+/* The header row, then one row for zmem and one per reference model. */
+static void frag_table_body(frag_row_fn *row, const struct options *o)
 {
-	printf("\n### Fragmentation, %d-bit layout: live requested bytes / heap bytes "
-	       "at the first failure (mean of %u seeds, min in brackets)\n\n",
-	       (int)(8 * sizeof(void *)), o->seeds);
 	printf("| allocator |");
 	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
 		printf(" %s |", frag_workloads[i].name);
 	}
 	printf("\n|---|---|---|---|---|\n");
-	frag_row("zmem", NULL, o);
+	row("zmem", NULL, o);
 	for (size_t i = 0; i < ARRAY_LEN(frag_references); i++) {
-		frag_row(frag_references[i].name, &frag_references[i], o);
+		row(frag_references[i].name, &frag_references[i], o);
 	}
+}
+
+static void frag_table(const struct options *o)
+{
+	printf("\n### Fragmentation, %d-bit layout: live requested bytes / heap bytes "
+	       "at the first failure (mean of %u seeds, min in brackets)\n\n",
+	       (int)(8 * sizeof(void *)), o->seeds);
+	frag_table_body(frag_row, o);
 	printf("\nzmem's metadata (bytes of a fresh heap that no allocation can use):");
 	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
 		printf(" %zu%s", bench_zmem_metadata_bytes(frag_workloads[i].heap_bytes),
@@ -376,8 +385,10 @@ static void frag_table(const struct options *o)
 #define FRAG_TARGET_MIN 0.85
 
 static void frag_spread_row(const char *name, const struct bench_frag_policy *policy,
-			    unsigned int blocks)
+			    const struct options *o)
 {
+	unsigned int blocks = o->seeds;
+
 	printf("| %s |", name);
 	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
 		double sum = 0.0;
@@ -416,15 +427,8 @@ static void frag_spread_table(const struct options *o)
 	       o->seeds * FRAG_BLOCK_SEEDS);
 	printf("Each cell: mean over all seeds (lowest..highest block mean, standard deviation "
 	       "of a block\nmean), then the number of blocks meeting issue 3's target (mean >= "
-	       "%.2f and min >= %.2f).\n\n| allocator |", FRAG_TARGET_MEAN, FRAG_TARGET_MIN);
-	for (size_t i = 0; i < ARRAY_LEN(frag_workloads); i++) {
-		printf(" %s |", frag_workloads[i].name);
-	}
-	printf("\n|---|---|---|---|---|\n");
-	frag_spread_row("zmem", NULL, o->seeds);
-	for (size_t i = 0; i < ARRAY_LEN(frag_references); i++) {
-		frag_spread_row(frag_references[i].name, &frag_references[i], o->seeds);
-	}
+	       "%.2f and min >= %.2f).\n\n", FRAG_TARGET_MEAN, FRAG_TARGET_MIN);
+	frag_table_body(frag_spread_row, o);
 }
 
 /* Failed allocations of zmem and of the best-fit model on one random stream. */
